@@ -1,0 +1,709 @@
+"""JSON documents: every domain value to and from JSON through one cattrs converter.
+
+A document is an object with a ``schema_version`` and exactly one key naming its kind::
+
+    {"schema_version": 1, "project": {"id": "P1", "name": "...", "activities": [...]}}
+
+Readable forms are used where people write documents by hand: durations as ``"3d"``,
+``"4h"``, ``"30m"``, ``"2ed"`` (elapsed) or a plain number of minutes (of units in an
+undated project), lags also as ``"50%"``, datetimes as ISO strings ``"2026-01-05T08:00"``,
+dates as ``"2026-12-25"``, working times as ``"08:00-12:00"`` and week patterns as
+``{"mon": ["08:00-12:00", "13:00-17:00"], ...}``. Working days, weeks and months in a
+project's durations use that project's ``minutes_per_day``, ``minutes_per_week`` and
+``days_per_month``.
+
+Reading is strict: unknown keys, wrong JSON types (``"5"`` for a number, ``1`` for
+``true``), unknown enum values and broken references are errors. Every problem comes back
+in one :class:`~pmsm_core.exceptions.DocumentError`, each with the JSON path of the value
+at fault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import functools
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final, TypeVar, get_args, get_origin
+
+import attrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.preconf.json import JsonConverter
+from cattrs.preconf.json import make_converter as _make_json_converter
+
+from pmsm_core._util import no_gc
+from pmsm_core.calendars import (
+    CalendarException,
+    Duration,
+    DurationFactors,
+    WorkCalendar,
+    WorkingTime,
+)
+from pmsm_core.exceptions import DocumentError, Problem, ValidationError
+from pmsm_core.model.project import PercentLag, Project
+
+__all__ = [
+    "DOCUMENT_KINDS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "configure_converter",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "make_converter",
+    "register_document_kind",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+#: The schema version this library writes.
+SCHEMA_VERSION: Final = 1
+
+#: Document kinds, each the key under which a value is stored and its class.
+DOCUMENT_KINDS: dict[str, type[Any]] = {"project": Project}
+
+#: Upgrades of older documents. ``MIGRATIONS[n]`` turns a version ``n`` document (the whole
+#: JSON object) into a version ``n + 1`` document. Empty while only version 1 exists.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+#: Largest document :func:`loads` accepts, in bytes (a guard against memory exhaustion).
+MAX_DOCUMENT_BYTES: Final = 512 * 1024 * 1024
+
+_DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@attrs.frozen
+class _TimeContext:
+    factors: DurationFactors = attrs.field(factory=DurationFactors)
+    dated: bool = True
+
+
+_DEFAULT_CONTEXT: Final = _TimeContext()
+_CONTEXT: ContextVar[_TimeContext] = ContextVar("pmsm_time_context")
+
+
+@contextlib.contextmanager
+def _time_context(context: _TimeContext) -> Iterator[None]:
+    token = _CONTEXT.set(context)
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def register_document_kind(key: str, cls: type[Any]) -> None:
+    """Register a value class as a top-level document kind stored under ``key``."""
+    DOCUMENT_KINDS[key] = cls
+
+
+# --------------------------------------------------------------------------- primitives
+
+
+class _JsonTypeError(ValueError):
+    """A JSON value of the wrong type; the message says what was expected."""
+
+
+def _expect(kind: str, value: Any) -> _JsonTypeError:
+    shown = json.dumps(value)[:60] if _is_jsonable(value) else repr(value)[:60]
+    return _JsonTypeError(f"expected {kind}, got {shown}")
+
+
+def _is_jsonable(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list | dict)
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        msg = "a string"
+        raise _expect(msg, value)
+    return value
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = "a whole number"
+        raise _expect(msg, value)
+    return value
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = "a number"
+        raise _expect(msg, value)
+    return float(value)
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        msg = "true or false"
+        raise _expect(msg, value)
+    return value
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if not isinstance(value, str):
+        msg = "an ISO datetime string such as '2026-01-05T08:00'"
+        raise _expect(msg, value)
+    try:
+        result = datetime.fromisoformat(value)
+    except ValueError:
+        msg = "an ISO datetime string such as '2026-01-05T08:00'"
+        raise _expect(msg, value) from None
+    if result.tzinfo is not None:
+        msg = f"datetimes are naive local times; remove the time zone from {value!r}"
+        raise _JsonTypeError(msg)
+    return result
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    return value.isoformat(timespec="minutes" if not value.second else "seconds")
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    if not isinstance(value, str):
+        msg = "an ISO date string such as '2026-12-25'"
+        raise _expect(msg, value)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = "an ISO date string such as '2026-12-25'"
+        raise _expect(msg, value) from None
+
+
+def _structure_timepoint(value: Any, _: Any) -> datetime | int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _structure_datetime(value, datetime)
+    msg = "an ISO datetime string (or whole time units for undated projects)"
+    raise _expect(msg, value)
+
+
+def _unstructure_timepoint(value: datetime | int | None) -> str | int | None:
+    return _unstructure_datetime(value) if isinstance(value, datetime) else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_duration(text: str, factors: DurationFactors) -> Duration:
+    return Duration.parse(text, factors)
+
+
+def _structure_duration(value: Any, _: Any) -> Duration:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Duration(value)
+    if isinstance(value, str):
+        return _parse_duration(value, _CONTEXT.get(_DEFAULT_CONTEXT).factors)
+    msg = "a duration such as '3d', '4h', '30m', '2ed' or a number of minutes"
+    raise _expect(msg, value)
+
+
+def _unstructure_duration(value: Duration) -> str | int:
+    context = _CONTEXT.get(_DEFAULT_CONTEXT)
+    if not context.dated and not value.elapsed:
+        return value.minutes
+    return value.format(context.factors)
+
+
+def _structure_lag(value: Any, _: Any) -> Duration | PercentLag:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        text = value.strip()[:-1]
+        elapsed = text.endswith("e")
+        number = text[:-1] if elapsed else text
+        try:
+            percent = float(number)
+        except ValueError:
+            msg = "a percent lag such as '50%' or '25e%'"
+            raise _expect(msg, value) from None
+        return PercentLag(percent, elapsed=elapsed)
+    return _structure_duration(value, Duration)
+
+
+def _unstructure_lag(value: Duration | PercentLag) -> str | int:
+    if isinstance(value, PercentLag):
+        return str(value)
+    return _unstructure_duration(value)
+
+
+def _structure_working_time(value: Any, _: Any) -> WorkingTime:
+    if not isinstance(value, str):
+        msg = "a working time such as '08:00-12:00'"
+        raise _expect(msg, value)
+    return WorkingTime.parse(value)
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls._value2member_map_[value]
+    except (KeyError, TypeError):
+        pass
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in cls)
+        msg = f"one of {allowed}"
+        raise _expect(msg, value) from None
+
+
+def _check_mapping(value: Any, keys: set[str], required: set[str], what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        msg = f"an object ({what})"
+        raise _expect(msg, value)
+    extra = set(value) - keys
+    if extra:
+        msg = ""
+        raise ForbiddenExtraKeysError(msg, dict, extra)
+    missing = required - set(value)
+    if missing:
+        msg = f"missing required key(s) {sorted(missing)} for {what}"
+        raise _JsonTypeError(msg)
+    return value
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+def _structure_calendar(conv: JsonConverter) -> Callable[[Any, Any], WorkCalendar]:
+    def hook(value: Any, _: Any) -> WorkCalendar:
+        data = _check_mapping(value, {"id", "name", "week", "exceptions"}, {"id"}, "a calendar")
+        errors: list[Exception] = []
+        kwargs: dict[str, Any] = {}
+        for key, cls in (("id", str), ("name", str)):
+            if key in data:
+                try:
+                    kwargs[key] = conv.structure(data[key], cls)
+                except Exception as exc:
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), _note(key, cls)]
+                    errors.append(exc)
+        if "week" in data:
+            try:
+                kwargs["week"] = _structure_week(data["week"])
+            except Exception as exc:
+                exc.__notes__ = [*getattr(exc, "__notes__", []), _note("week", dict)]
+                errors.append(exc)
+        if "exceptions" in data:
+            try:
+                kwargs["exceptions"] = conv.structure(
+                    data["exceptions"], tuple[CalendarException, ...]
+                )
+            except Exception as exc:
+                exc.__notes__ = [*getattr(exc, "__notes__", []), _note("exceptions", tuple)]
+                errors.append(exc)
+        if errors:
+            msg = "While structuring WorkCalendar"
+            raise ClassValidationError(msg, errors, WorkCalendar)
+        return WorkCalendar(**kwargs)
+
+    return hook
+
+
+def _structure_week(week: Any) -> tuple[tuple[WorkingTime, ...], ...]:
+    _check_mapping(week, set(_DAY_NAMES), set(), "a week: mon..sun")
+    days: list[tuple[WorkingTime, ...]] = []
+    for day in _DAY_NAMES:
+        items = week.get(day, [])
+        if not isinstance(items, list):
+            msg = f"a list of working times for {day}"
+            raise _expect(msg, items)
+        days.append(tuple(_structure_working_time(i, WorkingTime) for i in items))
+    return tuple(days)
+
+
+def _note(name: str, cls: Any) -> Any:
+    from cattrs.errors import AttributeValidationNote
+
+    return AttributeValidationNote(f"Structuring class @ attribute {name}", name, cls)
+
+
+def _unstructure_calendar(conv: JsonConverter) -> Callable[[WorkCalendar], dict[str, Any]]:
+    def hook(value: WorkCalendar) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": value.id}
+        if value.name:
+            out["name"] = value.name
+        out["week"] = {
+            day: [str(wt) for wt in times]
+            for day, times in zip(_DAY_NAMES, value.week, strict=True)
+        }
+        if value.exceptions:
+            out["exceptions"] = conv.unstructure(value.exceptions)
+        return out
+
+    return hook
+
+
+# --------------------------------------------------------------------------- projects
+
+_FACTOR_KEYS: Final = ("minutes_per_day", "minutes_per_week", "days_per_month")
+
+
+def _project_context(data: Any) -> _TimeContext:
+    if not isinstance(data, Mapping):
+        return _TimeContext()
+    kwargs = {k: data[k] for k in _FACTOR_KEYS if k in data}
+    try:
+        factors = DurationFactors(**kwargs)
+    except (ValueError, TypeError):
+        factors = DurationFactors()  # the field hooks report the bad value with its path
+    return _TimeContext(factors, data.get("start") is not None)
+
+
+def configure_converter(conv: JsonConverter) -> JsonConverter:
+    """Register pmsm_core's hooks on ``conv`` and return it.
+
+    Use this to embed pmsm_core values in your own cattrs-based documents.
+
+    Examples
+    --------
+    >>> from cattrs.preconf.json import make_converter as cattrs_json
+    >>> conv = configure_converter(cattrs_json(forbid_extra_keys=True))
+    >>> conv.unstructure(Duration.from_days(2))
+    '2d'
+    """
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(date, date.isoformat)
+    for hint in (datetime | int | None, datetime | int):
+        conv.register_structure_hook(hint, _structure_timepoint)
+        conv.register_unstructure_hook(hint, _unstructure_timepoint)
+    conv.register_structure_hook(datetime | None, _optional(_structure_datetime))
+    conv.register_structure_hook(Duration, _structure_duration)
+    conv.register_unstructure_hook(Duration, _unstructure_duration)
+    conv.register_structure_hook(Duration | None, _optional(_structure_duration))
+    conv.register_structure_hook(Duration | PercentLag, _structure_lag)
+    conv.register_unstructure_hook(Duration | PercentLag, _unstructure_lag)
+    conv.register_unstructure_hook(PercentLag, str)
+    conv.register_structure_hook(WorkingTime, _structure_working_time)
+    conv.register_unstructure_hook(WorkingTime, str)
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    conv.register_structure_hook_func(_is_sequence_hint, _strict_sequence(conv))
+    conv.register_structure_hook(WorkCalendar, _structure_calendar(conv))
+    conv.register_unstructure_hook(WorkCalendar, _unstructure_calendar(conv))
+
+    project_structure = conv.gen_structure_attrs_fromdict(Project)
+    project_unstructure = conv.gen_unstructure_attrs_fromdict(Project)
+
+    def structure_project(value: Any, cls: Any) -> Project:
+        if not isinstance(value, Mapping):
+            msg = "an object (a project)"
+            raise _expect(msg, value)
+        with _time_context(_project_context(value)):
+            project: Project = project_structure(value, cls)
+            return project
+
+    def unstructure_project(value: Project) -> dict[str, Any]:
+        with _time_context(_TimeContext(value.factors, value.is_dated)):
+            data: dict[str, Any] = project_unstructure(value)
+            return data
+
+    conv.register_structure_hook(Project, structure_project)
+    conv.register_unstructure_hook(Project, unstructure_project)
+    return conv
+
+
+def _optional(hook: Callable[[Any, Any], T]) -> Callable[[Any, Any], T | None]:
+    def structure(value: Any, cls: Any) -> T | None:
+        return None if value is None else hook(value, cls)
+
+    return structure
+
+
+def _is_sequence_hint(hint: Any) -> bool:
+    return get_origin(hint) is tuple and len(get_args(hint)) == 2 and get_args(hint)[1] is ...
+
+
+def _strict_sequence(conv: JsonConverter) -> Callable[[Any, Any], tuple[Any, ...]]:
+    def hook(value: Any, hint: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            msg = "a list"
+            raise _expect(msg, value)
+        item_type = get_args(hint)[0]
+        handler = conv.get_structure_hook(item_type)
+        out: list[Any] = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                out.append(handler(item, item_type))
+            except Exception as exc:
+                from cattrs.errors import IterableValidationNote
+
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring {hint} @ index {index}", index, item_type),
+                ]
+                errors.append(exc)
+        if errors:
+            msg = f"While structuring {hint!r}"
+            raise IterableValidationError(msg, errors, hint)
+        return tuple(out)
+
+    return hook
+
+
+def make_converter() -> JsonConverter:
+    """Return a new converter for pmsm_core values (nothing is registered globally).
+
+    Unknown keys are rejected, defaults are omitted when writing, and errors are
+    collected so that :func:`loads` can report all of them with their paths.
+
+    Examples
+    --------
+    >>> from pmsm_core import Activity
+    >>> conv = make_converter()
+    >>> conv.structure({"id": "A", "duration": "2d"}, Activity).duration.minutes
+    960
+    """
+    conv = _make_json_converter(
+        forbid_extra_keys=True, omit_if_default=True, detailed_validation=True
+    )
+    return configure_converter(conv)
+
+
+_DEFAULT: JsonConverter | None = None
+
+
+def _converter() -> JsonConverter:
+    global _DEFAULT  # noqa: PLW0603 - one lazily built converter per process
+    if _DEFAULT is None:
+        _DEFAULT = make_converter()
+    return _DEFAULT
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _problems(exc: BaseException, path: str) -> list[Problem]:
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        out: list[Problem] = []
+        for sub, note in with_notes:
+            out.extend(_problems(sub, f"{path}[{note.index!r}]"))
+        for sub in without:
+            out.extend(_problems(sub, path))
+        return out
+    if isinstance(exc, ClassValidationError):
+        with_notes2, without2 = exc.group_exceptions()
+        out = []
+        for sub, class_note in with_notes2:
+            out.extend(_problems(sub, f"{path}.{class_note.name}"))
+        for sub in without2:
+            out.extend(_problems(sub, path))
+        return out
+    if isinstance(exc, ValidationError):
+        return [p.prefixed(path) for p in exc.problems]
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [Problem(path, f"unknown key(s) {sorted(exc.extra_fields)}")]
+    if isinstance(exc, KeyError):
+        return [Problem(path, "required key missing")]
+    if isinstance(exc, _JsonTypeError | ValueError | TypeError):
+        return [Problem(path, str(exc) or type(exc).__name__)]
+    return [Problem(path, f"{type(exc).__name__}: {exc}")]
+
+
+def _as_document_error(exc: BaseException, path: str) -> DocumentError:
+    return DocumentError(_problems(exc, path) or [Problem(path, str(exc))])
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a ``cls`` value from plain JSON-like data (dicts, lists, strings, numbers).
+
+    Raises
+    ------
+    DocumentError
+        With every problem and its JSON path (rooted at ``$``).
+
+    Examples
+    --------
+    >>> structure({"id": "P", "activities": [{"id": "A", "duration": "1d"}]}, Project)
+    Project(id='P', name='', undated, activities=1, dependencies=0)
+    """
+    try:
+        with no_gc():
+            return _converter().structure(data, cls)
+    except DocumentError:
+        raise
+    except (ValidationError, ClassValidationError, IterableValidationError) as exc:
+        raise _as_document_error(exc, "$") from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _as_document_error(exc, "$") from None
+
+
+def unstructure(value: Any) -> Any:
+    """Return plain JSON-ready data for a pmsm_core value.
+
+    Examples
+    --------
+    >>> unstructure(WorkCalendar.standard())["week"]["mon"]
+    ['08:00-12:00', '13:00-17:00']
+    """
+    return _converter().unstructure(value)
+
+
+def _kind_of(value: Any) -> str:
+    for key, cls in DOCUMENT_KINDS.items():
+        if type(value) is cls:
+            return key
+    kinds = ", ".join(cls.__name__ for cls in DOCUMENT_KINDS.values())
+    msg = f"cannot write a {type(value).__name__} as a document; document kinds: {kinds}"
+    raise TypeError(msg)
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """Serialise a document value (a :class:`~pmsm_core.Project`, ...) to a JSON string.
+
+    Examples
+    --------
+    >>> text = dumps(Project("P", "Demo"), indent=None)
+    >>> text
+    '{"schema_version": 1, "project": {"id": "P", "name": "Demo"}}'
+    >>> loads(text) == Project("P", "Demo")
+    True
+    """
+    key = _kind_of(value)
+    document = {"schema_version": SCHEMA_VERSION, key: unstructure(value)}
+    return json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def dump(value: Any, path: str | os.PathLike[str], *, indent: int | None = 2) -> None:
+    """Write a document value to a JSON file (UTF-8).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    >>> dump(Project("P"), path)
+    >>> load(path).id
+    'P'
+    """
+    Path(path).write_text(dumps(value, indent=indent) + "\n", encoding="utf-8")
+
+
+def loads(text: str | bytes, cls: type[T] | None = None) -> Any:
+    """Read a JSON document and return its value.
+
+    Parameters
+    ----------
+    text
+        The document.
+    cls
+        The expected value class (e.g. :class:`~pmsm_core.Project`); any registered kind
+        when None.
+
+    Raises
+    ------
+    DocumentError
+        When the text is not JSON, the envelope is wrong, or any value in it is invalid;
+        every problem is listed with its JSON path.
+
+    Examples
+    --------
+    >>> loads('{"schema_version": 1, "project": {"id": "P", "activities": [{"id": 1}]}}')
+    Traceback (most recent call last):
+    ...
+    pmsm_core.exceptions.DocumentError: $.project.activities[0].id: expected a string, got 1
+    """
+    if len(text) > MAX_DOCUMENT_BYTES:
+        msg = f"document of {len(text)} bytes exceeds the limit of {MAX_DOCUMENT_BYTES}"
+        raise DocumentError(msg, path="$")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        msg_0 = "the document is nested too deeply"
+        raise DocumentError(msg_0, path="$") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        msg_0 = f"not valid JSON: {exc}"
+        raise DocumentError(msg_0, path="$") from None
+    return _from_document(data, cls)
+
+
+def _reject_constant(name: str) -> Any:
+    msg = f"{name} is not a valid JSON number"
+    raise ValueError(msg)
+
+
+def load(path: str | os.PathLike[str], cls: type[T] | None = None) -> Any:
+    """Read a JSON document from a file; see :func:`loads`.
+
+    Raises
+    ------
+    DocumentError
+        If the file cannot be read or is not a valid document.
+
+    Examples
+    --------
+    >>> load("no-such-file.json")
+    Traceback (most recent call last):
+    ...
+    pmsm_core.exceptions.DocumentError: $: cannot read 'no-such-file.json': No such file ...
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {os.fspath(path)!r}: {exc.strerror}"
+        raise DocumentError(msg, path="$") from None
+    return loads(raw, cls)
+
+
+def _from_document(data: Any, cls: type[T] | None) -> Any:
+    if not isinstance(data, dict):
+        msg = "a document is a JSON object with 'schema_version' and a kind key"
+        raise DocumentError(msg, path="$")
+    version = data.get("schema_version")
+    if "schema_version" not in data:
+        msg = f"missing; this library writes {SCHEMA_VERSION}"
+        raise DocumentError(msg, path="$.schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        msg = f"expected a whole number, got {version!r}"
+        raise DocumentError(msg, path="$.schema_version")
+    if version > SCHEMA_VERSION:
+        msg = (
+            f"document version {version} is newer than this library supports ({SCHEMA_VERSION}); "
+            "upgrade pmsm-core"
+        )
+        raise DocumentError(msg, path="$.schema_version")
+    if version < 1:
+        msg_0 = f"unknown schema version {version}"
+        raise DocumentError(msg_0, path="$.schema_version")
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    kinds = [k for k in data if k != "schema_version"]
+    unknown = [k for k in kinds if k not in DOCUMENT_KINDS]
+    if unknown:
+        allowed = ", ".join(sorted(DOCUMENT_KINDS))
+        msg_0 = f"unknown key(s) {unknown}; expected one of: {allowed}"
+        raise DocumentError(msg_0, path="$")
+    if len(kinds) != 1:
+        allowed = ", ".join(sorted(DOCUMENT_KINDS))
+        msg_0 = f"expected exactly one of: {allowed}"
+        raise DocumentError(msg_0, path="$")
+    key = kinds[0]
+    target = DOCUMENT_KINDS[key]
+    if cls is not None and target is not cls:
+        msg = f"expected a {cls.__name__} document, got a {target.__name__} ('{key}')"
+        raise DocumentError(msg, path="$")
+    try:
+        with no_gc():
+            return _converter().structure(data[key], target)
+    except (ValidationError, ClassValidationError, IterableValidationError) as exc:
+        raise _as_document_error(exc, f"$.{key}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _as_document_error(exc, f"$.{key}") from None
