@@ -29,8 +29,18 @@ def holidays_calendar() -> WorkCalendar:
     """Standard calendar with ten public holidays a year for 2025-2030."""
     days = []
     for year in range(2025, 2031):
-        for month, day in [(1, 1), (4, 3), (4, 6), (5, 1), (5, 14), (5, 25), (10, 3),
-                           (12, 24), (12, 25), (12, 26)]:
+        for month, day in [
+            (1, 1),
+            (4, 3),
+            (4, 6),
+            (5, 1),
+            (5, 14),
+            (5, 25),
+            (10, 3),
+            (12, 24),
+            (12, 25),
+            (12, 26),
+        ]:
             days.append(CalendarException(date(year, month, day), name="holiday"))
     return WorkCalendar.standard(exceptions=days)
 
@@ -77,7 +87,9 @@ def main() -> None:
     n_base = max(1, args.n // 100)
 
     def baseline() -> list[datetime]:
-        return [day_walk_add(cal, s, m) for s, m in zip(starts[:n_base], spans[:n_base], strict=True)]
+        return [
+            day_walk_add(cal, s, m) for s, m in zip(starts[:n_base], spans[:n_base], strict=True)
+        ]
 
     t_scalar, got = median_time(scalar, repeat=args.repeat)
     t_vector, got_vec = median_time(vector, repeat=args.repeat)
@@ -86,11 +98,25 @@ def main() -> None:
     assert [v.astype(datetime) for v in got_vec[:1000]] == got[:1000], "vector and scalar disagree"
     per_base = t_base / n_base
     rows = [
-        ["WorkCalendar.add (scalar)", args.n, t_scalar, args.n / t_scalar, per_base / (t_scalar / args.n)],
-        ["WorkCalendar.add_array (numpy)", args.n, t_vector, args.n / t_vector, per_base / (t_vector / args.n)],
+        [
+            "WorkCalendar.add (scalar)",
+            args.n,
+            t_scalar,
+            args.n / t_scalar,
+            per_base / (t_scalar / args.n),
+        ],
+        [
+            "WorkCalendar.add_array (numpy)",
+            args.n,
+            t_vector,
+            args.n / t_vector,
+            per_base / (t_vector / args.n),
+        ],
         ["baseline: day-by-day walk", n_base, t_base, n_base / t_base, 1.0],
     ]
-    print(f"Calendar additions, spans up to a year of work, Standard + holidays (median of {args.repeat})")
+    print(
+        f"Calendar additions, spans up to a year of work, Standard + holidays (median of {args.repeat})"
+    )
     print(table(["method", "additions", "seconds", "per second", "x baseline"], rows))
     print(f"goal: {args.n:,} additions <= 5 s -> scalar {'met' if t_scalar <= 5 else 'MISSED'}")
 

@@ -35,8 +35,13 @@ def big_project(n: int, seed: int = 1) -> Project:
             if (i, j) not in seen:
                 seen.add((i, j))
                 dependencies.append(Dependency(f"A{i}", f"A{j}"))
-    return Project("BIG", "Big", start=datetime(2026, 1, 5, 8), activities=activities,
-                   dependencies=dependencies)
+    return Project(
+        "BIG",
+        "Big",
+        start=datetime(2026, 1, 5, 8),
+        activities=activities,
+        dependencies=dependencies,
+    )
 
 
 def main() -> None:
@@ -57,8 +62,10 @@ def main() -> None:
         ["baseline: json.dumps", t_jdump, 1.0],
         ["baseline: json.loads", t_jload, 1.0],
     ]
-    print(f"{args.n:,} activities, {len(project.dependencies):,} dependencies, "
-          f"{len(text) / 1e6:.1f} MB (median of {args.repeat})")
+    print(
+        f"{args.n:,} activities, {len(project.dependencies):,} dependencies, "
+        f"{len(text) / 1e6:.1f} MB (median of {args.repeat})"
+    )
     print(table(["operation", "seconds", "x json baseline"], rows))
     ok = t_dump <= 3 and t_load <= 3
     print(f"goal: <= 3 s each way -> {'met' if ok else 'MISSED'}")

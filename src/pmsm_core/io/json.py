@@ -67,8 +67,9 @@ T = TypeVar("T")
 #: The schema version this library writes.
 SCHEMA_VERSION: Final = 1
 
-#: Document kinds, each the key under which a value is stored and its class.
-DOCUMENT_KINDS: dict[str, type[Any]] = {"project": Project}
+#: Document kinds: the key under which a value is stored, and its class (or
+#: ``"module:Class"``, imported when a document of that kind is read or written).
+DOCUMENT_KINDS: dict[str, type[Any] | str] = {"project": Project}
 
 #: Upgrades of older documents. ``MIGRATIONS[n]`` turns a version ``n`` document (the whole
 #: JSON object) into a version ``n + 1`` document. Empty while only version 1 exists.
@@ -99,9 +100,20 @@ def _time_context(context: _TimeContext) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
-def register_document_kind(key: str, cls: type[Any]) -> None:
-    """Register a value class as a top-level document kind stored under ``key``."""
+def register_document_kind(key: str, cls: type[Any] | str) -> None:
+    """Register a value class (or ``"module:Class"``) as a document kind stored under ``key``."""
     DOCUMENT_KINDS[key] = cls
+
+
+def _kind_class(key: str) -> type[Any]:
+    target = DOCUMENT_KINDS[key]
+    if isinstance(target, str):
+        import importlib
+
+        module, _, name = target.partition(":")
+        target = getattr(importlib.import_module(module), name)
+        DOCUMENT_KINDS[key] = target
+    return target
 
 
 # --------------------------------------------------------------------------- primitives
@@ -558,10 +570,10 @@ def unstructure(value: Any) -> Any:
 
 
 def _kind_of(value: Any) -> str:
-    for key, cls in DOCUMENT_KINDS.items():
-        if type(value) is cls:
+    for key in list(DOCUMENT_KINDS):
+        if type(value) is _kind_class(key):
             return key
-    kinds = ", ".join(cls.__name__ for cls in DOCUMENT_KINDS.values())
+    kinds = ", ".join(_kind_class(key).__name__ for key in DOCUMENT_KINDS)
     msg = f"cannot write a {type(value).__name__} as a document; document kinds: {kinds}"
     raise TypeError(msg)
 
@@ -696,7 +708,7 @@ def _from_document(data: Any, cls: type[T] | None) -> Any:
         msg_0 = f"expected exactly one of: {allowed}"
         raise DocumentError(msg_0, path="$")
     key = kinds[0]
-    target = DOCUMENT_KINDS[key]
+    target = _kind_class(key)
     if cls is not None and target is not cls:
         msg = f"expected a {cls.__name__} document, got a {target.__name__} ('{key}')"
         raise DocumentError(msg, path="$")
