@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _common import median_time, table  # noqa: E402
-
-from pmsm_core import CalendarException, WorkCalendar  # noqa: E402
+from _common import median_time, table
+from pmsm_core import CalendarException, WorkCalendar
 
 YEAR_OF_WORK = 52 * 2400
 

@@ -11,15 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from datetime import datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _common import median_time, table  # noqa: E402
-
-from pmsm_core import Activity, Dependency, Duration, Project  # noqa: E402
-from pmsm_core.io.json import dumps, loads  # noqa: E402
+from _common import median_time, table
+from pmsm_core import Activity, Dependency, Duration, Project
+from pmsm_core.io.json import dumps, loads
 
 
 def big_project(n: int, seed: int = 1) -> Project:
