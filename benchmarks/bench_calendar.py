@@ -111,7 +111,8 @@ def main() -> None:
         ["baseline: day-by-day walk", n_base, t_base, n_base / t_base, 1.0],
     ]
     print(
-        f"Calendar additions, spans up to a year of work, Standard + holidays (median of {args.repeat})"
+        "Calendar additions, spans up to a year of work, Standard + holidays "
+        f"(median of {args.repeat})"
     )
     print(table(["method", "additions", "seconds", "per second", "x baseline"], rows))
     print(f"goal: {args.n:,} additions <= 5 s -> scalar {'met' if t_scalar <= 5 else 'MISSED'}")
