@@ -59,7 +59,6 @@ nitpick_ignore_regex = [
 
 html_theme = "furo"
 html_title = f"pmsm_core {release}"
-html_static_path = ["_static"]
 
 
 def _resolve_public_name(app, env, node, contnode):  # type: ignore[no-untyped-def]
