@@ -55,6 +55,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r".*\.(np|npt|nx)\..*"),
     (r"py:.*", r"(of|or|and|shape|\(n,\)|\(n, k\)|instance)"),
     (r"py:.*", r"pmsm_core\..*\.T"),
+    (r"py:.*", r"(ndarray|int64|int8|bool_|NONE|ids)"),
 ]
 
 html_theme = "furo"

@@ -82,10 +82,7 @@ def reference_cpm(
     finish = max((es[i] + d[i] for i in range(n)), default=start)
     ls: dict[int, int] = {}
     for i in reversed(order):
-        if multiple_critical_paths and not succs[i]:
-            lf = min(es[i] + d[i], finish)
-        else:
-            lf = finish
+        lf = min(es[i] + d[i], finish) if multiple_critical_paths and not succs[i] else finish
         for s, t, lag in succs[i]:
             # the latest finish of i that keeps the successor's late dates
             if t == "FS":
@@ -113,7 +110,7 @@ def reference_cpm(
     if alap:
         es = forward(ls)
     placed_start = {i: (ls[i] if i in alap else es[i]) for i in range(n)}
-    tf = {i: (0 if i in alap else min(ls[i] - es[i], ls[i] - es[i])) for i in range(n)}
+    tf = {i: (min(0, ls[i] - es[i]) if i in alap else ls[i] - es[i]) for i in range(n)}
     ff: dict[int, int] = {}
     for i in range(n):
         gaps = []

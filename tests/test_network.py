@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.reference_cpm import reference_cpm
 
 from pmsm_core import CycleError, ValidationError
 from pmsm_core.scheduling import ConstraintCode, Network
-from tests.reference_cpm import reference_cpm
 
 LINKS = ["FS", "SS", "FF", "SF"]
 KINDS = ["ASAP", "ALAP", "MSO", "MFO", "SNET", "SNLT", "FNET", "FNLT"]
@@ -29,7 +29,9 @@ def networks(draw, *, max_n: int = 14, constraints: bool = True, shape: str = "a
             a, b = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
             if a != b:
                 pairs.add((min(a, b), max(a, b)))
-    links = [(a, b, draw(st.sampled_from(LINKS)), draw(st.integers(-6, 8))) for a, b in sorted(pairs)]
+    links = [
+        (a, b, draw(st.sampled_from(LINKS)), draw(st.integers(-6, 8))) for a, b in sorted(pairs)
+    ]
     perm = draw(st.permutations(range(n)))
     links = [(perm[a], perm[b], t, lag) for a, b, t, lag in links]
     durations = [durations[perm.index(i)] for i in range(n)]
@@ -136,8 +138,12 @@ class TestTextbook:
     def test_every_link_type(self) -> None:
         """FS, SS, FF and SF with lags, computed by hand."""
         # A(5) -FS+2-> B(3); A -SS+1-> C(2); A -FF+1-> D(2); A -SF+4-> E(3)
-        net = Network.from_edges([5, 3, 2, 2, 3], [(0, 1), (0, 2), (0, 3), (0, 4)],
-                                 link_types=["FS", "SS", "FF", "SF"], lags=[2, 1, 1, 4])
+        net = Network.from_edges(
+            [5, 3, 2, 2, 3],
+            [(0, 1), (0, 2), (0, 3), (0, 4)],
+            link_types=["FS", "SS", "FF", "SF"],
+            lags=[2, 1, 1, 4],
+        )
         r = net.cpm()
         assert r.early_start.tolist() == [0, 7, 1, 4, 1]
         assert r.early_finish.tolist() == [5, 10, 3, 6, 4]
@@ -153,7 +159,9 @@ class TestTextbook:
         """A deadline before the early finish shows as negative float upstream."""
         from pmsm_core.scheduling.network import NONE
 
-        net = Network.from_edges([4, 4], [(0, 1)]).with_constraints([0, 0], [0, 0], deadlines=[NONE, 6])
+        net = Network.from_edges([4, 4], [(0, 1)]).with_constraints(
+            [0, 0], [0, 0], deadlines=[NONE, 6]
+        )
         r = net.cpm()
         assert r.total_float.tolist() == [-2, -2]
         assert r.early_start.tolist() == [0, 4]
@@ -164,7 +172,9 @@ class TestTextbook:
         r = net.with_constraints([0, ConstraintCode.SNET, ConstraintCode.FNLT], [0, 6, 4]).cpm()
         assert r.early_start.tolist() == [0, 6, 2]
         assert r.constraint_override.tolist() == [False, False, True]
-        off = net.with_constraints([0, 0, ConstraintCode.FNLT], [0, 0, 4]).cpm(honor_constraints=False)
+        off = net.with_constraints([0, 0, ConstraintCode.FNLT], [0, 0, 4]).cpm(
+            honor_constraints=False
+        )
         assert off.early_start.tolist() == [0, 3, 3]
         mso = net.with_constraints([0, ConstraintCode.MSO, 0], [0, 1, 0]).cpm()
         assert mso.early_start.tolist()[1] == 1 and mso.total_float.tolist()[1] == 0
@@ -196,9 +206,17 @@ class TestAgainstReference:
         """Multiple critical paths, honour flag and start offset follow the reference."""
         durations, links, cons, deadlines = data
         r = build(durations, links, cons, deadlines).cpm(
-            start=start, multiple_critical_paths=mcp, honor_constraints=honor)
-        ref = reference_cpm(durations, links, constraints=cons, deadlines=deadlines, start=start,
-                            multiple_critical_paths=mcp, honor=honor)
+            start=start, multiple_critical_paths=mcp, honor_constraints=honor
+        )
+        ref = reference_cpm(
+            durations,
+            links,
+            constraints=cons,
+            deadlines=deadlines,
+            start=start,
+            multiple_critical_paths=mcp,
+            honor=honor,
+        )
         assert r.early_start.tolist() == ref["ES"]
         assert r.late_finish.tolist() == ref["LF"]
         assert r.free_float.tolist() == ref["FF"]
@@ -206,7 +224,7 @@ class TestAgainstReference:
     @given(networks(max_n=400, constraints=False, shape="chain"))
     def test_long_chains(self, data) -> None:
         """Deep chains (the scalar path) agree with the reference too."""
-        durations, links, cons, deadlines = data
+        durations, links, _, _ = data
         r = build(durations, links).cpm()
         ref = reference_cpm(durations, links)
         assert r.early_start.tolist() == ref["ES"] and r.late_start.tolist() == ref["LS"]
@@ -215,10 +233,11 @@ class TestAgainstReference:
         """A large random network exercises the numpy blocks; compare with the reference."""
         rng = np.random.default_rng(7)
         n = 3000
-        links = []
-        for j in range(1, n):
-            for i in rng.choice(j, size=min(j, 3), replace=False):
-                links.append((int(i), j, LINKS[int(rng.integers(4))], int(rng.integers(-3, 6))))
+        links = [
+            (int(i), j, LINKS[int(rng.integers(4))], int(rng.integers(-3, 6)))
+            for j in range(1, n)
+            for i in rng.choice(j, size=min(j, 3), replace=False)
+        ]
         durations = rng.integers(0, 10, size=n).tolist()
         r = build(durations, links).cpm()
         ref = reference_cpm(durations, links)
@@ -249,7 +268,9 @@ class TestProperties:
         assert build(longer, links).cpm().finish >= base
         n = len(durations)
         if n >= 2:
-            a, b = sorted(more.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True)))
+            a, b = sorted(
+                more.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+            )
             order = build(durations, links).topological_order.tolist()
             if order.index(a) > order.index(b):
                 a, b = b, a

@@ -20,6 +20,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("pmsm_core.cli.demo", "show the embedded demo project"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
+    "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
 }
 
 

@@ -1,6 +1,7 @@
 """Show the embedded demo project: launching a customer-support service desk.
 
-Prints the project's scope, phases and work breakdown, budget, risks and stakeholders.
+Prints the project's schedule (dates, floats, critical path, finish against its targets),
+its scope, budget, risks and stakeholders.
 """
 
 from __future__ import annotations
@@ -28,13 +29,23 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(example_text("service-desk-launch"), end="")
         return 0
+    from pmsm_core.cli.schedule import schedule_report
+    from pmsm_core.scheduling import schedule
+
     project = demo_project()
-    print(project_overview(project))
+    overview = project_overview(project)
+    header, _, details = overview.partition("\n\n\n")
+    print(header)
+    print()
+    print(schedule_report(project, schedule(project)))
+    print()
+    print(details)
     return 0
 
 
 def project_overview(project: Project) -> str:
-    """Return a readable overview of a project: scope, WBS, budget, risks, people."""
+    """Return a readable overview of a project: header (dates, budget), then, after a
+    double blank line, scope, risks and people."""
     tc = project.triple_constraint
     lines = [f"{project.name} ({project.id})", "=" * len(f"{project.name} ({project.id})")]
     if project.description:
@@ -51,18 +62,9 @@ def project_overview(project: Project) -> str:
         lines.append(f"Planned cost: {cost:,.0f}")
     lines.append("")
 
-    phases = {p.id: p for p in project.phases}
-    rows = []
-    for level, activity in project.walk():
-        kind = (
-            "summary"
-            if project.is_summary(activity.id)
-            else ("milestone" if activity.is_milestone else "")
-        )
-        duration = "" if kind else activity.duration.format(project.factors)
-        phase = phases[activity.phase].name if activity.phase in phases else ""
-        rows.append(["  " * level + activity.id, activity.name, duration, kind, phase])
-    lines += ["Work breakdown", format_table(["id", "name", "duration", "kind", "phase"], rows), ""]
+    if project.phases:
+        lines.append("Phases: " + ", ".join(p.name or p.id for p in project.phases))
+    lines += ["", ""]
 
     if tc.scope:
         lines.append("Deliverables")

@@ -18,6 +18,8 @@ __all__ = ["READERS", "read"]
 #: File extension -> ``"module:function"`` of the reader (imported on first use).
 READERS: dict[str, str] = {
     ".json": "pmsm_core.io.json:load",
+    ".sm": "pmsm_core.io.psplib:read",
+    ".rcp": "pmsm_core.io.psplib:read",
 }
 
 

@@ -22,6 +22,7 @@ links. No networkx dictionaries are touched on this path.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -81,9 +82,12 @@ def _int_array(values: Any, name: str, *, size: int | None = None) -> IntArray:
         msg = f"{name} must be an array of whole numbers: {exc}"
         raise ValidationError(msg, path=name) from None
     if arr.dtype == object or arr.dtype.kind not in "iub":
-        if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-            arr = arr.astype(np.int64)
-        elif arr.size == 0:
+        if (
+            arr.dtype.kind == "f"
+            and arr.size
+            and np.all(np.isfinite(arr))
+            and np.all(arr == np.round(arr))
+        ) or arr.size == 0:
             arr = arr.astype(np.int64)
         else:
             msg = f"{name} must hold whole numbers, got dtype {arr.dtype}"
@@ -130,10 +134,8 @@ def _link_codes(values: Any, m: int) -> npt.NDArray[np.int8]:
             code = cache[v]
         except (KeyError, TypeError):
             code = _link_code(v)
-            try:
+            with contextlib.suppress(TypeError):
                 cache[v] = code
-            except TypeError:
-                pass
         if code is None:
             msg = f"link_types[{i}]: expected 'FS', 'SS', 'FF', 'SF' or 0-3, got {v!r}"
             raise ValidationError(msg, path=f"link_types[{i}]")
@@ -199,7 +201,7 @@ class Network:
     predecessors, successors
         Link end points as activity indices.
     link_types
-        Codes 0-3 for FS, SS, FF, SF (see :class:`LinkCode`).
+        Codes 0-3 for FS, SS, FF, SF (see :class:`~pmsm_core.scheduling.network.LinkCode`).
     lags
         Integer lags (negative for leads).
     ids
@@ -226,8 +228,8 @@ class Network:
         "_alap",
         "_blocks",
         "_caps",
-        "_ctype",
         "_ctime",
+        "_ctype",
         "_deadlines",
         "_fixed",
         "_floors",
@@ -280,16 +282,22 @@ class Network:
                 msg = f"ids must have {n} entries, got {len(self.ids)}"
                 raise ValidationError(msg, path="ids")
             if m:
-                for name, arr in (("predecessors", self.predecessors), ("successors", self.successors)):
+                for name, arr in (
+                    ("predecessors", self.predecessors),
+                    ("successors", self.successors),
+                ):
                     lo, hi = int(arr.min()), int(arr.max())
                     if lo < 0 or hi >= n:
                         bad = int(np.flatnonzero((arr < 0) | (arr >= n))[0])
-                        msg = f"{name}[{bad}] = {int(arr[bad])} is not an activity index (0..{n - 1})"
+                        msg = (
+                            f"{name}[{bad}] = {int(arr[bad])} is not an activity index (0..{n - 1})"
+                        )
                         raise ValidationError(msg, path=f"{name}[{bad}]")
                 loops = np.flatnonzero(self.predecessors == self.successors)
                 if loops.size:
                     i = int(loops[0])
-                    msg = f"link {i} joins activity {self._label(int(self.predecessors[i]))} to itself"
+                    label = self._label(int(self.predecessors[i]))
+                    msg = f"link {i} joins activity {label} to itself"
                     raise ValidationError(msg, path=f"edges[{i}]")
             self._ctype = np.zeros(n, np.int8)
             self._ctime = np.zeros(n, np.int64)
@@ -346,7 +354,7 @@ class Network:
 
         Nodes need the ``duration`` attribute; edges may carry ``link_type`` (``"FS"``
         ... ; FS when absent) and ``lag`` (0 when absent). Activities are numbered in
-        ``list(G)`` order and :attr:`ids` holds the node names.
+        ``list(G)`` order and ``ids`` holds the node names.
 
         Examples
         --------
@@ -388,12 +396,12 @@ class Network:
         Parameters
         ----------
         types
-            One :class:`ConstraintCode` per activity (0 = ASAP).
+            One :class:`~pmsm_core.scheduling.network.ConstraintCode` per activity (0 = ASAP).
         times
             The constraint date per activity in the network's timeline (ignored for ASAP
             and ALAP).
         deadlines
-            Per-activity deadlines; :data:`NONE` (or None for the whole array) for none.
+            Per-activity deadlines; ``NONE`` (or None for the whole array) for none.
 
         Examples
         --------
@@ -490,7 +498,7 @@ class Network:
 
     @property
     def constraint_types(self) -> npt.NDArray[np.int8]:
-        """Per-activity :class:`ConstraintCode` values."""
+        """Per-activity :class:`~pmsm_core.scheduling.network.ConstraintCode` values."""
         return self._ctype.copy()
 
     # ------------------------------------------------------------------ passes
@@ -561,9 +569,10 @@ class Network:
         total = np.minimum(start_slack, finish_slack)
         placed_start = es
         if self._has_constraints and alap.any():
-            start_slack = np.where(alap, 0, start_slack)
-            finish_slack = np.where(alap, 0, finish_slack)
-            total = np.where(alap, 0, total)
+            # an ALAP activity has used up its float; negative float (a conflict) still shows
+            start_slack = np.where(alap, np.minimum(start_slack, 0), start_slack)
+            finish_slack = np.where(alap, np.minimum(finish_slack, 0), finish_slack)
+            total = np.where(alap, np.minimum(total, 0), total)
             placed_start = np.where(alap, ls, es)
         free = self._free_float(placed_start, d, total)
         # driving links: the candidate equals the successor's logic maximum and its start
@@ -631,12 +640,24 @@ class Network:
                     es[seg] = np.where(fixed[seg] != NONE, fixed[seg], es[seg])
             else:
                 _forward_scalar(
-                    lo, hi, es, link_max, in_p, in_w, in_start, caps, fixed, has_caps,
-                    late if use_late else None, alap if use_late else None,
+                    lo,
+                    hi,
+                    es,
+                    link_max,
+                    in_p,
+                    in_w,
+                    in_start,
+                    caps,
+                    fixed,
+                    has_caps,
+                    late if use_late else None,
+                    alap if use_late else None,
                 )
         return es, link_max
 
-    def _backward(self, es: IntArray, ef: IntArray, d: IntArray, finish: int, mcp: bool) -> IntArray:
+    def _backward(
+        self, es: IntArray, ef: IntArray, d: IntArray, finish: int, mcp: bool
+    ) -> IntArray:
         n = self.n
         out_s, out_w, out_start = self._out_s, self._out_w, self._out_start
         ls = finish - d
@@ -713,13 +734,13 @@ def _forward_scalar(
     elo = starts[0]
     preds = in_p[elo : starts[-1]].tolist()
     weights = in_w[elo : starts[-1]].tolist()
-    values = memoryview(es)
-    lmax = memoryview(link_max)
-    cap_v = memoryview(caps) if has_caps else None
-    fix_v = memoryview(fixed) if has_caps else None
-    late_v = memoryview(late) if late is not None else None
+    values = es.data
+    lmax = link_max.data
+    cap_v = caps.data if has_caps else None
+    fix_v = fixed.data if has_caps else None
+    late_v = late.data if late is not None else None
     alap_l = alap.view(np.uint8) if alap is not None else None
-    alap_v = memoryview(alap_l) if alap_l is not None else None
+    alap_v = alap_l.data if alap_l is not None else None
     none = NONE
     for k, v in enumerate(range(lo, hi)):
         a, b = starts[k] - elo, starts[k + 1] - elo
@@ -731,14 +752,11 @@ def _forward_scalar(
                     c = late_v[p] + weights[e]
                 else:
                     c = values[p] + weights[e]
-                if c > best:
-                    best = c
+                best = max(best, c)
             lmax[v] = best
-            if best > values[v]:
-                values[v] = best
+            values[v] = max(values[v], best)
         if cap_v is not None and fix_v is not None:
-            if cap_v[v] < values[v]:
-                values[v] = cap_v[v]
+            values[v] = min(values[v], cap_v[v])
             if fix_v[v] != none:
                 values[v] = fix_v[v]
 
@@ -759,9 +777,9 @@ def _backward_scalar(
     elo = starts[0]
     succs = out_s[elo : starts[-1]].tolist()
     weights = out_w[elo : starts[-1]].tolist()
-    values = memoryview(ls)
-    cap_v = memoryview(cap_ls) if post else None
-    set_v = memoryview(set_ls) if post else None
+    values = ls.data
+    cap_v = cap_ls.data if post else None
+    set_v = set_ls.data if post else None
     none = NONE
     for k in range(hi - lo - 1, -1, -1):
         v = lo + k
@@ -769,17 +787,17 @@ def _backward_scalar(
         best = values[v]
         for e in range(a, b):
             c = values[succs[e]] - weights[e]
-            if c < best:
-                best = c
+            best = min(best, c)
         if cap_v is not None and set_v is not None:
-            if cap_v[v] < best:
-                best = cap_v[v]
+            best = min(best, cap_v[v])
             if set_v[v] != none:
                 best = set_v[v]
         values[v] = best
 
 
-def _blocks(levels: IntArray, in_start: IntArray, out_start: IntArray) -> list[tuple[bool, int, int]]:
+def _blocks(
+    levels: IntArray, in_start: IntArray, out_start: IntArray
+) -> list[tuple[bool, int, int]]:
     """Group levels into blocks: a wide level alone (numpy), runs of thin levels (scalar)."""
     blocks: list[tuple[bool, int, int]] = []
     bounds = levels.tolist()
@@ -841,7 +859,7 @@ def _topological_levels(
     flat: list[int] = []
     sizes: list[int] = []
     done = 0
-    deg_v = memoryview(indeg)
+    deg_v = indeg.data
     succ_l: list[int] | None = None
     start_l: list[int] | None = None
     while frontier.shape[0]:
@@ -914,9 +932,7 @@ def _cycle_error(p: IntArray, s: IntArray, indeg: IntArray, network: Network) ->
             state = color.get(nxt, 0)
             if state == 1:
                 cycle = path[path.index(nxt) :]
-                labels = [
-                    str(network.ids[i]) if network.ids is not None else str(i) for i in cycle
-                ]
+                labels = [str(network.ids[i]) if network.ids is not None else str(i) for i in cycle]
                 return CycleError(labels)
             if state == 0:
                 color[nxt] = 1
