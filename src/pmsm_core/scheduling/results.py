@@ -103,8 +103,10 @@ class ScheduleWarning:
     --------
     >>> from pmsm_core import Activity, Duration, Project, schedule
     >>> p = Project("P", activities=[Activity("A", duration=Duration(5), deadline=3)])
-    >>> [str(w) for w in schedule(p).warnings]
-    ['A: finishes 5, after its deadline 3', 'A: 1 activity has negative total float; the worst is A with -2 units']
+    >>> for warning in schedule(p).warnings:
+    ...     print(warning.kind, "|", warning)
+    missed-deadline | A: finishes 5, after its deadline 3
+    negative-float | A: 1 activity has negative total float; the worst is A with -2 units
     """
 
     kind: str
@@ -125,9 +127,15 @@ class ScheduledLink:
     Examples
     --------
     >>> from pmsm_core import Activity, Dependency, Duration, Project, schedule
-    >>> p = Project("P", activities=[Activity("A", duration=Duration(2)),
-    ...     Activity("B", duration=Duration(5)), Activity("C", duration=Duration(1))],
-    ...     dependencies=[Dependency("A", "C"), Dependency("B", "C")])
+    >>> p = Project(
+    ...     "P",
+    ...     activities=[
+    ...         Activity("A", duration=Duration(2)),
+    ...         Activity("B", duration=Duration(5)),
+    ...         Activity("C", duration=Duration(1)),
+    ...     ],
+    ...     dependencies=[Dependency("A", "C"), Dependency("B", "C")],
+    ... )
     >>> [(x.predecessor, x.driving, x.gap) for x in schedule(p).links]
     [('A', False, 3), ('B', True, 0)]
     """
@@ -155,8 +163,11 @@ class ScheduledActivity:
     Examples
     --------
     >>> from pmsm_core import Activity, Dependency, Duration, Project, schedule
-    >>> p = Project("P", activities=[Activity("A", duration=Duration(2)),
-    ...     Activity("B", duration=Duration(3))], dependencies=[Dependency("A", "B")])
+    >>> p = Project(
+    ...     "P",
+    ...     activities=[Activity("A", duration=Duration(2)), Activity("B", duration=Duration(3))],
+    ...     dependencies=[Dependency("A", "B")],
+    ... )
     >>> b = schedule(p)["B"]
     >>> b.early_start, b.total_float, b.critical, b.driving_predecessors, b.driven_by
     (2, 0, True, ('A',), 'links')
