@@ -486,7 +486,8 @@ def flow_graph(
     ``area`` (e.g. ``"Service Design"``), ``cycle_time`` (minutes or None) and ``process``
     (the :class:`~pmsm_core.Process` itself). Each edge is one hand-off, keyed by the
     artefact's name, with the attributes ``artefact``, ``provenance`` (``"matched"`` or
-    the interface's) and ``interface`` (its id or None).
+    the interface's), ``interface`` (its id or None) and ``explicit`` (True for an
+    interface of the catalogue, False for a match).
 
     Parameters
     ----------
@@ -545,6 +546,7 @@ def flow_graph(
             artefact=itf.artefact,
             provenance=itf.provenance.value,
             interface=itf.id,
+            explicit=True,
         )
     producers: dict[str, list[tuple[str, str]]] = {}
     consumers: dict[str, list[str]] = {}
@@ -569,7 +571,15 @@ def flow_graph(
                 if key in triples:
                     used.add(key)
                     continue
-                graph.add_edge(u, v, key=name, artefact=name, provenance="matched", interface=None)
+                graph.add_edge(
+                    u,
+                    v,
+                    key=name,
+                    artefact=name,
+                    provenance="matched",
+                    interface=None,
+                    explicit=False,
+                )
     unused = [t for t in triples if t not in used]
     if unused:
         problems = [
