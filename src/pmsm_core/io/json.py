@@ -67,7 +67,7 @@ T = TypeVar("T")
 #: The schema version this library writes.
 SCHEMA_VERSION: Final = 1
 
-#: Document kinds: the key under which a value is stored, and its class (or
+#: Document kinds, the key under which a value is stored and its class (or
 #: ``"module:Class"``, imported when a document of that kind is read or written).
 DOCUMENT_KINDS: dict[str, type[Any] | str] = {
     "project": Project,

@@ -66,7 +66,7 @@ class LifecycleStage(enum.Enum):
 
     @property
     def short(self) -> str:
-        """The usual abbreviation: SS, SD, ST, SO, CSI."""
+        """The usual abbreviation (SS, SD, ST, SO or CSI)."""
         return "".join(word[0].upper() for word in self.value.split("-"))
 
 

@@ -336,7 +336,7 @@ class MaturityLevel(enum.Enum):
 
     @property
     def label(self) -> str:
-        """The level's name: Initial, Repeatable, Defined, Managed, Optimizing."""
+        """The level's name (Initial, Repeatable, Defined, Managed or Optimizing)."""
         return self.name.capitalize()
 
     def __lt__(self, other: object) -> bool:

@@ -274,7 +274,7 @@ class Process:
 
     @property
     def area(self) -> tuple[enum.Enum, ...]:
-        """Where the process sits: its stage, process group and practice group (those set).
+        """Where the process sits, as the stage, process group and practice group that are set.
 
         Two processes are in different areas when any of these differs; a hand-off
         between them crosses a stage or group boundary.

@@ -78,7 +78,7 @@ EXACT_BETWEENNESS_LIMIT: Final = 1000
 #: Above the limit it is estimated from this many sampled source processes (fixed seed).
 BETWEENNESS_SAMPLES: Final = 100
 
-#: A hand-off to leave out: an interface id, or ``(source, target, artefact)``.
+# A hand-off to leave out: an interface id, or (source, target, artefact).
 HandoffSpec = str | tuple[str, str, str]
 
 
@@ -417,8 +417,6 @@ class WhatIf:
         Remaining processes that had hand-offs and now have none.
     reachable_pairs_before, reachable_pairs_after : int
         Ordered pairs (a, b) of remaining processes, a != b, where a's work reaches b.
-    lost_reachability : int
-        before - after: pairs that are cut apart.
     lost_pairs : tuple of tuple of str
         Up to 20 of the pairs cut apart, as examples.
 
@@ -462,7 +460,7 @@ class WhatIf:
 
     @property
     def breaks(self) -> bool:
-        """True when something is lost: an input's producer, an output's consumer or a route."""
+        """True when an input's producer, an output's consumer or a route is lost."""
         return bool(
             self.new_unproduced_inputs
             or self.new_unconsumed_outputs
@@ -478,7 +476,7 @@ def flow_graph(
     catalogue: Catalogue,
     *,
     exclude_processes: Iterable[str] = (),
-    exclude_handoffs: Iterable[HandoffSpec] = (),
+    exclude_handoffs: Iterable[str | tuple[str, str, str]] = (),
 ) -> nx.MultiDiGraph:
     """Return the process flow of a catalogue as an ``nx.MultiDiGraph``.
 
@@ -717,9 +715,10 @@ def analyse_flow(
     the largest total cycle time, and among equal times the one through most processes,
     so without any cycle times it is the longest chain of hand-offs. *Bottlenecks* rank
     processes by betweenness centrality, then by fan-in + fan-out; above
-    :data:`EXACT_BETWEENNESS_LIMIT` processes betweenness is estimated from
-    :data:`BETWEENNESS_SAMPLES` sampled sources with a fixed seed. *Loads* apply Little's
-    law, L = λ W, to every process with an arrival rate and a cycle time.
+    :data:`~pmsm_core.processes.flow.EXACT_BETWEENNESS_LIMIT` processes betweenness is
+    estimated from :data:`~pmsm_core.processes.flow.BETWEENNESS_SAMPLES` sampled sources
+    with a fixed seed. *Loads* apply Little's law, L = λ W, to every process with an
+    arrival rate and a cycle time.
 
     Raises
     ------
@@ -1019,7 +1018,7 @@ def what_if(
     catalogue: Catalogue,
     *,
     remove_processes: Iterable[str] = (),
-    remove_handoffs: Iterable[HandoffSpec] = (),
+    remove_handoffs: Iterable[str | tuple[str, str, str]] = (),
 ) -> WhatIf:
     """Say what breaks when processes or hand-offs are taken out of the flow.
 
