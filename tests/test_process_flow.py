@@ -29,6 +29,7 @@ from pmsm_core.processes.flow import (
     ProcessLoad,
     WhatIf,
     analyse_flow,
+    betweenness,
     flow_graph,
     flow_paths,
     what_if,
@@ -448,6 +449,27 @@ class TestProperties:
         ]
         got = [(r.process, r.artefact) for r in analyse_flow(cat).unproduced_inputs]
         assert got == expected
+
+
+class TestBetweenness:
+    @given(st.integers(0, 12), st.floats(0, 0.6), st.integers(0, 10**6))
+    def test_equals_networkx(self, n: int, p: float, seed: int) -> None:
+        """Exact betweenness equals networkx's on random directed graphs."""
+        G = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+        ours, theirs = betweenness(G), nx.betweenness_centrality(G)
+        assert ours == pytest.approx(theirs, abs=1e-12)
+
+    @given(st.integers(4, 12), st.integers(0, 10**6), st.data())
+    def test_sampled_equals_networkx(self, n: int, seed: int, data: st.DataObject) -> None:
+        """Sampled betweenness uses the same sources and scaling as networkx (seed 0)."""
+        G = nx.gnp_random_graph(n, 0.3, seed=seed, directed=True)
+        k = data.draw(st.integers(2, n - 1))
+        ours = betweenness(G, k)
+        assert ours == pytest.approx(nx.betweenness_centrality(G, k=k, seed=0), abs=1e-12)
+
+    def test_path_by_hand(self) -> None:
+        """On a -> b -> c, b carries 1 of the 2 x 1 ordered pairs of other nodes."""
+        assert betweenness(nx.DiGraph([("a", "b"), ("b", "c")])) == {"a": 0.0, "b": 0.5, "c": 0.0}
 
 
 class TestRendering:

@@ -68,6 +68,7 @@ __all__ = [
     "ProcessLoad",
     "WhatIf",
     "analyse_flow",
+    "betweenness",
     "flow_graph",
     "flow_paths",
     "what_if",
@@ -76,7 +77,7 @@ __all__ = [
 #: Up to this many processes, betweenness centrality is computed exactly.
 EXACT_BETWEENNESS_LIMIT: Final = 1000
 #: Above the limit it is estimated from this many sampled source processes (fixed seed).
-BETWEENNESS_SAMPLES: Final = 100
+BETWEENNESS_SAMPLES: Final = 200
 
 # A hand-off to leave out: an interface id, or (source, target, artefact).
 HandoffSpec = str | tuple[str, str, str]
@@ -777,14 +778,8 @@ def analyse_flow(
 
     n = simple.number_of_nodes()
     exact = n <= EXACT_BETWEENNESS_LIMIT
-    if n == 0:
-        centrality: dict[str, float] = {}
-    elif exact:
-        centrality = nx.betweenness_centrality(simple, normalized=True)
-    else:
-        centrality = nx.betweenness_centrality(
-            simple, k=BETWEENNESS_SAMPLES, normalized=True, seed=0
-        )
+    centrality = betweenness(simple, None if exact else BETWEENNESS_SAMPLES)
+    if not exact:
         warnings.append(
             f"betweenness estimated from {BETWEENNESS_SAMPLES} sampled sources ({n} processes)"
         )
@@ -841,6 +836,83 @@ def _check_count(name: str, value: object, low: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         msg = f"{name} must be a whole number >= {low}, got {value!r}"
         raise ValidationError(msg, path=name)
+
+
+def betweenness(graph: nx.DiGraph, samples: int | None = None) -> dict[str, float]:
+    """Normalised betweenness centrality of every node of a directed graph (Brandes).
+
+    The share of shortest routes between ordered pairs of other nodes that pass through
+    each node, divided by (n - 1)(n - 2). With ``samples`` the routes from that many
+    source nodes, drawn with ``random.Random(0)``, estimate it: the sum is scaled by
+    1 / (k (n - 2)) for nodes not drawn and by 1 / ((k - 1)(n - 2)) for those drawn. The
+    values equal ``nx.betweenness_centrality(G, k=samples, normalized=True, seed=0)``;
+    this version runs on integer adjacency lists, several times faster.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> betweenness(G) == nx.betweenness_centrality(G)
+    True
+    >>> betweenness(G)["b"]  # a->c and a->d pass through b, out of 3 x 2 pairs
+    0.3333333333333333
+    """
+    import random
+    from collections import deque
+
+    order = list(graph.nodes)
+    n = len(order)
+    if n == 0:
+        return {}
+    position = {node: i for i, node in enumerate(order)}
+    succ = [[position[w] for w in graph.successors(v)] for v in order]
+    pred = [[position[w] for w in graph.predecessors(v)] for v in order]
+    sources: list[int]
+    if samples is None or samples >= n:
+        sources, sampled = list(range(n)), False
+    else:
+        drawn = random.Random(0).sample(order, samples)  # noqa: S311 - reproducible, not secret
+        sources, sampled = [position[v] for v in drawn], True
+    total = [0.0] * n
+    for s in sources:
+        sigma = [0.0] * n
+        dist = [-1] * n
+        sigma[s], dist[s] = 1.0, 0
+        visited = []
+        queue = deque([s])
+        while queue:
+            v = queue.popleft()
+            visited.append(v)
+            dv, sv = dist[v] + 1, sigma[v]
+            for w in succ[v]:
+                if dist[w] < 0:
+                    dist[w] = dv
+                    queue.append(w)
+                if dist[w] == dv:
+                    sigma[w] += sv
+        delta = [0.0] * n
+        for w in reversed(visited):
+            if w == s:
+                continue
+            dw = dist[w] - 1
+            coeff = (1.0 + delta[w]) / sigma[w]
+            for v in pred[w]:
+                if dist[v] == dw:
+                    delta[v] += sigma[v] * coeff
+            total[w] += delta[w]
+    if n <= 2:
+        return dict(zip(order, total, strict=True))
+    if not sampled:
+        scale = 1 / ((n - 1) * (n - 2))
+        return {v: t * scale for v, t in zip(order, total, strict=True)}
+    k = len(sources)
+    drawn_set = set(sources)
+    on_source = 1 / ((k - 1) * (n - 2)) if k > 1 else math.nan
+    off_source = 1 / (k * (n - 2))
+    return {
+        v: t * (on_source if i in drawn_set else off_source)
+        for i, (v, t) in enumerate(zip(order, total, strict=True))
+    }
 
 
 def _arrival_rates(catalogue: Catalogue, overrides: Mapping[str, float] | None) -> dict[str, float]:
