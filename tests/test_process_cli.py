@@ -150,3 +150,17 @@ class TestFlow:
         assert exc.value.code == 2
         status, _, err = run(capsys, "flow", "itil2011", "--top", "-1")
         assert status == 1 and "--top must be >= 0" in err
+
+
+def test_validate_reads_catalogues(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """pmsm validate understands catalogue documents and lists their problems."""
+    path = tmp_path / "p7.json"
+    pm.dump(load_catalogue("pmbok7"), path)
+    status, out, _ = run(capsys, "validate", str(path))
+    assert status == 0 and "valid Catalogue 'pmbok7', 8 processes" in out
+    data = json.loads(path.read_text())
+    data["process_catalogue"]["interfaces"][0]["target"] = "PD99"
+    path.write_text(json.dumps(data))
+    status, out, _ = run(capsys, "validate", str(path))
+    assert status == 1
+    assert "$.process_catalogue.interfaces[0].target: unknown process 'PD99'" in out
