@@ -18,7 +18,9 @@ __all__ = ["COMMANDS", "main"]
 
 #: Sub-command name -> (module, one-line help).
 COMMANDS: dict[str, tuple[str, str]] = {
+    "catalog": ("pmsm_core.cli.catalog", "show a process catalogue (ITIL 2011/4, PMBOK 6/7, file)"),
     "demo": ("pmsm_core.cli.demo", "show the embedded demo project"),
+    "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
 }

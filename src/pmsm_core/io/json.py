@@ -69,7 +69,10 @@ SCHEMA_VERSION: Final = 1
 
 #: Document kinds, mapping the key under which a value is stored to its class (or to
 #: ``"module:Class"``, imported when a document of that kind is read or written).
-DOCUMENT_KINDS: dict[str, type[Any] | str] = {"project": Project}
+DOCUMENT_KINDS: dict[str, type[Any] | str] = {
+    "project": Project,
+    "process_catalogue": "pmsm_core.model.process:Catalogue",
+}
 
 #: Upgrades of older documents. ``MIGRATIONS[n]`` turns a version ``n`` document (the whole
 #: JSON object) into a version ``n + 1`` document. Empty while only version 1 exists.
@@ -254,6 +257,10 @@ def _structure_working_time(value: Any, _: Any) -> WorkingTime:
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    allowed = ", ".join(repr(m.value) for m in cls)
+    if isinstance(value, bool | float):  # true == 1 and 3.0 == 3 would pick an int member
+        msg = f"one of {allowed}"
+        raise _expect(msg, value)
     try:
         return cls._value2member_map_[value]
     except (KeyError, TypeError):
@@ -261,7 +268,6 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     try:
         return cls(value)
     except (ValueError, TypeError):
-        allowed = ", ".join(repr(m.value) for m in cls)
         msg = f"one of {allowed}"
         raise _expect(msg, value) from None
 
