@@ -1,10 +1,13 @@
-"""Vocabularies shared by projects and processes (PMBOK process groups)."""
+"""Vocabularies shared by projects, services and processes.
+
+PMBOK process groups (projects) and ITIL lifecycle stages (services and processes).
+"""
 
 from __future__ import annotations
 
 import enum
 
-__all__ = ["ProcessGroup"]
+__all__ = ["LifecycleStage", "ProcessGroup"]
 
 
 class ProcessGroup(enum.Enum):
@@ -34,4 +37,36 @@ _LABELS = {
     ProcessGroup.EXECUTING: "Executing",
     ProcessGroup.MONITORING_AND_CONTROLLING: "Monitoring and Controlling",
     ProcessGroup.CLOSING: "Closing",
+}
+
+
+class LifecycleStage(enum.Enum):
+    """The five stages of the ITIL service lifecycle a service moves through.
+
+    Examples
+    --------
+    >>> LifecycleStage("service-operation").label
+    'Service Operation'
+    >>> len(LifecycleStage)
+    5
+    """
+
+    SERVICE_STRATEGY = "service-strategy"
+    SERVICE_DESIGN = "service-design"
+    SERVICE_TRANSITION = "service-transition"
+    SERVICE_OPERATION = "service-operation"
+    CONTINUAL_SERVICE_IMPROVEMENT = "continual-service-improvement"
+
+    @property
+    def label(self) -> str:
+        """The stage's name as ITIL writes it."""
+        return _STAGE_LABELS[self]
+
+
+_STAGE_LABELS = {
+    LifecycleStage.SERVICE_STRATEGY: "Service Strategy",
+    LifecycleStage.SERVICE_DESIGN: "Service Design",
+    LifecycleStage.SERVICE_TRANSITION: "Service Transition",
+    LifecycleStage.SERVICE_OPERATION: "Service Operation",
+    LifecycleStage.CONTINUAL_SERVICE_IMPROVEMENT: "Continual Service Improvement",
 }
