@@ -69,7 +69,10 @@ SCHEMA_VERSION: Final = 1
 
 #: Document kinds: the key under which a value is stored, and its class (or
 #: ``"module:Class"``, imported when a document of that kind is read or written).
-DOCUMENT_KINDS: dict[str, type[Any] | str] = {"project": Project}
+DOCUMENT_KINDS: dict[str, type[Any] | str] = {
+    "project": Project,
+    "service_catalogue": "pmsm_core.model.service:ServiceCatalogue",
+}
 
 #: Upgrades of older documents. ``MIGRATIONS[n]`` turns a version ``n`` document (the whole
 #: JSON object) into a version ``n + 1`` document. Empty while only version 1 exists.
