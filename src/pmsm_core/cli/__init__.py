@@ -20,6 +20,10 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("pmsm_core.cli.demo", "show the embedded demo project"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
+    "service": (
+        "pmsm_core.cli.service",
+        "impact, availability and SLA clocks of a service catalogue",
+    ),
 }
 
 

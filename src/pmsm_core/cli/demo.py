@@ -30,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     project = demo_project()
     print(project_overview(project))
+    from pmsm_core.cli.service import service_overview
+    from pmsm_core.examples import demo_catalogue
+
+    print("\n" + service_overview(demo_catalogue()))
     return 0
 
 

@@ -270,6 +270,12 @@ class ServiceGraph:
         return out
 
     # ------------------------------------------------------------------ traversal
+    def _live(self, v: int) -> bool:
+        """True for services in the catalogue part of the portfolio (not pipeline, retired)."""
+        from pmsm_core.model.service import PortfolioStatus
+
+        return self.catalogue.service(self.ids[v]).status is PortfolioStatus.CATALOGUE
+
     def _reach(self, start: Iterable[int], *, forward: bool) -> set[int]:
         adjacency = self._dependents if forward else self._providers
         seen = set(start)
@@ -611,8 +617,9 @@ class ImpactCandidate:
     degrades
         The impacted items its failure only degrades.
     collateral
-        How many services that are *not* among the impacted ones its failure would also
-        take down (0 means it is consistent with everything else being up).
+        How many live services (portfolio status ``catalogue``) that are *not* among the
+        impacted ones its failure would also take down, itself excluded (0 means it is
+        consistent with everything else being up).
 
     Examples
     --------
@@ -715,7 +722,8 @@ def explain_impact(
     kinds = g._kinds
     candidates = sorted(v for v in g._reach(targets, forward=False) if kinds[v] != GROUP)
     target_set = set(targets)
-    others = [s for s in g._services if s not in target_set]
+    others = [s for s in g._services if s not in target_set and g._live(s)]
+    other_set = set(others)
     ids = g.ids
     rows: list[ImpactCandidate] = []
     for chunk, down, affected in g._single_failures(candidates):
@@ -737,7 +745,7 @@ def explain_impact(
                         ids[c],
                         tuple(ids[t] for t in explains[j]),
                         tuple(ids[t] for t in degrades[j]),
-                        int(collateral[j]),
+                        int(collateral[j]) - (c in other_set),
                     )
                 )
     rows.sort(key=lambda r: (-len(r.explains), r.collateral, r.component))
