@@ -289,7 +289,7 @@ class ServiceGraph:
         return seen
 
     def _single_failures(
-        self, candidates: Sequence[int], block: int = BLOCK
+        self, candidates: Sequence[int], block: int | None = None
     ) -> Iterator[tuple[list[int], list[int], list[int]]]:
         """Yield ``(block_candidates, down, affected)`` masks per block of candidates.
 
@@ -300,6 +300,7 @@ class ServiceGraph:
         providers = self._providers
         kinds = self._kinds
         need = self._need
+        block = block or BLOCK
         ordered = sorted(set(candidates))
         for start in range(0, len(ordered), block):
             chunk = ordered[start : start + block]
