@@ -41,18 +41,15 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
-from pmsm_core.calendars import WorkCalendar, from_minute_index, to_minute_index
+from pmsm_core.calendars import (
+    WorkCalendar,
+    WorkingTimeTable,
+    from_minute_index,
+    to_minute_index,
+)
 from pmsm_core.exceptions import ValidationError
 from pmsm_core.model._validators import check_datetime
-from pmsm_core.model.service import (
-    Agreement,
-    OperationalLevelAgreement,
-    ServiceLevelAgreement,
-    TargetMetric,
-    Ticket,
-    TicketType,
-    UnderpinningContract,
-)
+from pmsm_core.model.service import Agreement, TargetMetric, Ticket, TicketType
 from pmsm_core.services._periods import check_period, period_codes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -507,9 +504,11 @@ class SlaReport:
 
     as_of: datetime
     tickets: npt.NDArray[Any]
-    agreements: npt.NDArray[Any]
+    agreement_names: tuple[str, ...]
+    agreements: npt.NDArray[np.int32]
     metrics: npt.NDArray[np.int8]
-    targets: npt.NDArray[Any]
+    target_names: tuple[str, ...]
+    targets: npt.NDArray[np.int32]
     goals: npt.NDArray[np.float64]
     opened: npt.NDArray[np.int64]
     target_minutes: npt.NDArray[np.int64]
@@ -542,9 +541,9 @@ class SlaReport:
         assert opened is not None
         return SlaClock(
             str(self.tickets[i]),
-            str(self.agreements[i]),
+            self.agreement_names[int(self.agreements[i])],
             _METRICS[int(self.metrics[i])],
-            str(self.targets[i]),
+            self.target_names[int(self.targets[i])],
             int(self.target_minutes[i]),
             opened,
             elapsed=int(self.elapsed[i]),
@@ -582,27 +581,34 @@ class SlaReport:
             3,
             np.where(self.breached, 1, np.where(self.stages == _COMPLETED, 0, 2)),
         )
-        agreement_names, agreement_codes = np.unique(
-            self.agreements.astype(str), return_inverse=True
-        )
-        target_names, target_codes = np.unique(self.targets.astype(str), return_inverse=True)
-        period_values, period_index = np.unique(codes, return_inverse=True)
+        low = int(codes.min())
+        span = int(codes.max()) - low + 1
+        n_targets = max(1, len(self.target_names))
         key = (
-            (agreement_codes.astype(np.int64) * 2 + self.metrics) * len(target_names) + target_codes
-        ) * len(period_values) + period_index
-        unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        counts = np.zeros((len(unique), 4), dtype=np.int64)
-        np.add.at(counts, (inverse, outcome), 1)
+            (self.agreements.astype(np.int64) * 2 + self.metrics) * n_targets + self.targets
+        ) * span + (codes - low)
+        size = len(self.agreement_names) * 2 * n_targets * span
+        if size <= 20_000_000:
+            counts = np.bincount(key * 4 + outcome, minlength=size * 4).reshape(size, 4)
+            first = np.full(size, -1, dtype=np.int64)
+            first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
+            groups = np.flatnonzero(first >= 0)
+            counts = counts[groups]
+            first = first[groups]
+        else:  # pragma: no cover - only for very many agreements x targets x periods
+            unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            counts = np.zeros((len(unique), 4), dtype=np.int64)
+            np.add.at(counts, (inverse, outcome), 1)
         out = []
-        for k in range(len(unique)):
+        for k in range(len(first)):
             row = int(first[k])
             goal = float(self.goals[row])
             out.append(
                 Compliance(
-                    str(agreement_names[agreement_codes[row]]),
+                    self.agreement_names[int(self.agreements[row])],
                     _METRICS[int(self.metrics[row])],
-                    str(target_names[target_codes[row]]),
-                    date.fromordinal(int(period_values[period_index[row]])),
+                    self.target_names[int(self.targets[row])],
+                    date.fromordinal(int(codes[row])),
                     met=int(counts[k, 0]),
                     breached=int(counts[k, 1]),
                     pending=int(counts[k, 2]),
@@ -628,9 +634,9 @@ class SlaReport:
         return pd.DataFrame(
             {
                 "ticket": self.tickets,
-                "agreement": self.agreements,
+                "agreement": np.asarray(self.agreement_names, dtype=object)[self.agreements],
                 "metric": [_METRICS[int(m)].value for m in self.metrics],
-                "target": self.targets,
+                "target": np.asarray(self.target_names, dtype=object)[self.targets],
                 "opened": stamps(self.opened),
                 "target_minutes": self.target_minutes,
                 "elapsed": self.elapsed,
@@ -647,20 +653,49 @@ class SlaReport:
     @classmethod
     def concat(cls, reports: Sequence[SlaReport], as_of: datetime) -> SlaReport:
         """Join reports made at the same instant."""
-        names = [f.name for f in attrs.fields(cls) if f.name != "as_of"]
         if not reports:
             return _empty(as_of)
-        return cls(as_of, *(np.concatenate([getattr(r, name) for r in reports]) for name in names))
+        agreement_index: dict[str, int] = {}
+        target_index: dict[str, int] = {}
+        agreements, targets = [], []
+        for r in reports:
+            remap = np.array(
+                [agreement_index.setdefault(a, len(agreement_index)) for a in r.agreement_names]
+                or [0],
+                dtype=np.int32,
+            )
+            agreements.append(remap[r.agreements])
+            remap = np.array(
+                [target_index.setdefault(t, len(target_index)) for t in r.target_names] or [0],
+                dtype=np.int32,
+            )
+            targets.append(remap[r.targets])
+        columns = {
+            f.name: np.concatenate([getattr(r, f.name) for r in reports])
+            for f in attrs.fields(cls)
+            if f.name not in ("as_of", "agreement_names", "agreements", "target_names", "targets")
+        }
+        columns["agreements"] = np.concatenate(agreements)
+        columns["targets"] = np.concatenate(targets)
+        return cls(
+            as_of=as_of,
+            agreement_names=tuple(agreement_index),
+            target_names=tuple(target_index),
+            **columns,
+        )
 
 
 def _empty(as_of: datetime) -> SlaReport:
     i64 = np.zeros(0, np.int64)
+    i32 = np.zeros(0, np.int32)
     return SlaReport(
         as_of,
         np.zeros(0, object),
-        np.zeros(0, object),
+        (),
+        i32,
         np.zeros(0, np.int8),
-        np.zeros(0, object),
+        (),
+        i32,
         np.zeros(0, np.float64),
         i64,
         i64,
@@ -679,9 +714,7 @@ def _empty(as_of: datetime) -> SlaReport:
 
 
 def _agreement_check(agreement: Any) -> Agreement:
-    if not isinstance(
-        agreement, ServiceLevelAgreement | OperationalLevelAgreement | UnderpinningContract
-    ):
+    if not isinstance(agreement, Agreement):
         msg = f"expected an SLA, OLA or underpinning contract, got {type(agreement).__name__}"
         raise ValidationError(msg, path="agreement")
     return agreement
@@ -790,13 +823,17 @@ def clock_tickets(
         keep &= np.isin(table.services, covered)
     first_times = table.times[table.offsets[:-1]] if n else np.zeros(0, np.int64)
     keep &= first_times <= t_now
+    if not keep.any():
+        return _empty(when)
+    # every state change mapped once to working time (clipped at the reporting instant)
+    working = cal.table
+    w_all = working.to_working_array(np.minimum(table.times, t_now))
+    w_now = working.to_working(t_now)
     reports = []
     for code, metric in enumerate(_METRICS):
-        targets = [t for t in agreement.targets if t.metric is metric]
-        if not targets:
-            continue
         minutes = np.zeros((6, 2), dtype=np.int64)
-        labels = np.empty((6, 2), dtype=object)
+        label_code = np.zeros((6, 2), dtype=np.int32)
+        labels: dict[str, int] = {}
         warn = np.zeros((6, 2), dtype=np.float64)
         goal = np.full((6, 2), np.nan)
         for priority in range(1, 6):
@@ -805,27 +842,33 @@ def clock_tickets(
                 if target is not None:
                     assert target.time is not None
                     minutes[priority, type_code] = target.time.minutes
-                    labels[priority, type_code] = target.label
+                    label_code[priority, type_code] = labels.setdefault(target.label, len(labels))
                     warn[priority, type_code] = target.warning
                     if target.compliance is not None:
                         goal[priority, type_code] = target.compliance
+        if not labels:
+            continue
         per_ticket = minutes[table.priorities, table.types]
         chosen = np.flatnonzero(keep & (per_ticket > 0))
         if not chosen.size:
             continue
+        pick = (table.priorities[chosen], table.types[chosen])
         reports.append(
             _clock(
                 table,
                 chosen,
                 agreement,
                 metric=metric,
-                cal=cal,
+                working=working,
+                w_all=w_all,
+                w_now=w_now,
                 t_now=t_now,
                 when=when,
                 target=per_ticket[chosen],
-                label=labels[table.priorities[chosen], table.types[chosen]],
-                warn=warn[table.priorities[chosen], table.types[chosen]],
-                goal=goal[table.priorities[chosen], table.types[chosen]],
+                target_names=tuple(labels),
+                target_codes=label_code[pick],
+                warn=warn[pick],
+                goal=goal[pick],
                 code=code,
             )
         )
@@ -838,11 +881,14 @@ def _clock(
     agreement: Agreement,
     *,
     metric: TargetMetric,
-    cal: WorkCalendar,
+    working: WorkingTimeTable,
+    w_all: npt.NDArray[np.int64],
+    w_now: int,
     t_now: int,
     when: datetime,
     target: npt.NDArray[np.int64],
-    label: npt.NDArray[Any],
+    target_names: tuple[str, ...],
+    target_codes: npt.NDArray[np.int32],
     warn: npt.NDArray[np.float64],
     goal: npt.NDArray[np.float64],
     code: int,
@@ -854,7 +900,8 @@ def _clock(
     np.cumsum(lengths, out=offsets[1:])
     total = int(offsets[-1])
     first = offsets[:-1]
-    event = np.arange(total) - np.repeat(first, lengths) + np.repeat(starts, lengths)
+    last_of_ticket = offsets[1:] - 1
+    event = np.arange(total) - np.repeat(first - starts, lengths)
     times = table.times[event]
     states = table.states[event]
     names = table.state_names
@@ -870,29 +917,25 @@ def _clock(
     valid = times <= t_now
     count = np.add.reduceat(valid.astype(np.int64), first)
     last = first + count - 1  # the state change in force at t_now
-    following = np.empty(total, dtype=np.int64)
-    following[:-1] = times[1:]
-    following[offsets[1:] - 1] = t_now
-    begin = np.minimum(times, t_now)
-    end = np.minimum(np.maximum(following, times), t_now)
-    table_ = cal.table
-    w_begin = table_.to_working_array(begin)
-    w_end = table_.to_working_array(end)
+    # interval i runs from change i to change i + 1 (the last one to t_now), in working time
+    w_begin = w_all[event]
+    w_end = np.empty(total, dtype=np.int64)
+    w_end[:-1] = w_begin[1:]
+    w_end[last_of_ticket] = w_now
     business = w_end - w_begin
     index = np.arange(total)
     big = np.iinfo(np.int64).max
 
     stage = np.full(m, _RUNNING, dtype=np.int8)
-    stopped = np.full(m, _NAT, dtype=np.int64)
+    stop_index = np.full(m, -1, dtype=np.int64)
     if metric is TargetMetric.RESPONSE:
         answered = valid & ~is_new
         first_answer = np.minimum.reduceat(np.where(answered, index, big), first)
         has_answer = first_answer < big
         run = is_new & (index < np.repeat(np.where(has_answer, first_answer, big), lengths))
         paused = np.zeros(m, dtype=np.int64)
-        stop_at = np.where(has_answer, first_answer, 0)
-        stage[has_answer] = np.where(is_cancelled[stop_at[has_answer]], _CANCELLED, _COMPLETED)
-        stopped[has_answer] = times[stop_at[has_answer]]
+        stop_index[has_answer] = first_answer[has_answer]
+        stage[has_answer] = np.where(is_cancelled[first_answer[has_answer]], _CANCELLED, _COMPLETED)
     else:
         halted = is_pause | is_resolved | is_cancelled
         run = ~halted
@@ -907,40 +950,41 @@ def _clock(
         block[first] = ends[first]
         block_start = np.maximum.accumulate(np.where(block, index, 0))
         done = final_resolved | final_cancelled
-        stopped[done] = times[block_start[last[done]]]
+        stop_index[done] = block_start[last[done]]
+    has_stop = stop_index >= 0
+    stopped = np.where(has_stop, times[np.maximum(stop_index, 0)], _NAT)
+    w_reference = np.where(has_stop, w_begin[np.maximum(stop_index, 0)], w_now)
     counted = np.where(run, business, 0)
     elapsed = np.add.reduceat(counted, first)
     cumulative = np.cumsum(counted)
     base = np.repeat(cumulative[first] - counted[first], lengths)
     after = cumulative - base
     before = after - counted
-    target_e = np.repeat(target, lengths)
     warn_minutes = np.ceil(target * warn / 100.0 - 1e-9).astype(np.int64)
-    warn_e = np.repeat(warn_minutes, lengths)
-    reference = np.where(stopped != _NAT, stopped, t_now)
-    w_reference = table_.to_working_array(reference)
+    positive = run & (counted > 0)
 
-    def crossing(threshold_e: Any, threshold: Any) -> npt.NDArray[np.int64]:
-        hit = run & (counted > 0) & (before < threshold_e) & (after >= threshold_e)
+    def crossing(threshold: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        threshold_e = np.repeat(threshold, lengths)
+        hit = positive & (before < threshold_e) & (after >= threshold_e)
         position = np.minimum.reduceat(np.where(hit, index, big), first)
         found = position < big
         safe = np.where(found, position, 0)
-        working = np.where(
+        goal_w = np.where(
             found,
             w_begin[safe] + (threshold - before[safe]),
             w_reference + (threshold - elapsed),
         )
-        result: npt.NDArray[np.int64] = table_.from_working_array(working, finish=True)
+        result: npt.NDArray[np.int64] = working.from_working_array(goal_w, finish=True)
         return result
 
-    deadlines = crossing(target_e, target)
-    warnings_at = crossing(warn_e, warn_minutes)
     return SlaReport(
         when,
         table.ids[chosen],
-        np.full(m, agreement.id, dtype=object),
+        (agreement.id,),
+        np.zeros(m, dtype=np.int32),
         np.full(m, code, dtype=np.int8),
-        label.astype(object),
+        target_names,
+        target_codes.astype(np.int32),
         goal.astype(np.float64),
         times[first],
         target.astype(np.int64),
@@ -949,8 +993,8 @@ def _clock(
         stage,
         elapsed > target,
         elapsed >= warn_minutes,
-        deadlines,
-        warnings_at,
+        crossing(target),
+        crossing(warn_minutes),
         stopped,
     )
 
