@@ -74,6 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         LifecycleStage,
     )
     from pmsm_core.model.service import (
+        Agreement,
         ConfigurationItem,
         Measurement,
         OperationalLevelAgreement,
@@ -155,7 +156,6 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         utilisation,
     )
 
-
 #: Public name -> module that defines it. Everything is imported on first access, so that
 #: ``import pmsm_core`` and the ``pmsm`` command start in a few milliseconds and numpy,
 #: networkx and cattrs load only when a feature needs them.
@@ -229,6 +229,7 @@ _LAZY: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
+            "Agreement",
             "ConfigurationItem",
             "Measurement",
             "OperationalLevelAgreement",
@@ -348,6 +349,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Activity",
+    "Agreement",
     "AlertEvaluation",
     "Assignment",
     "AvailabilityResult",

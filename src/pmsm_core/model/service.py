@@ -21,7 +21,7 @@ import enum
 import math
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
+    "Agreement",
     "ConfigurationItem",
     "Measurement",
     "OperationalLevelAgreement",
@@ -500,7 +501,7 @@ class ServiceLevelTarget:
 
     @property
     def label(self) -> str:
-        """A short description: ``"resolution P1 4h"``, ``"availability 99.5 %"``."""
+        """A short description such as ``"resolution P1 4h"`` or ``"availability 99.5 %"``."""
         if self.name:
             return self.name
         if self.metric is TargetMetric.AVAILABILITY:
@@ -524,8 +525,21 @@ class ServiceLevelTarget:
 
 
 @attrs.frozen
-class _Agreement:
-    """Fields shared by SLAs, OLAs and underpinning contracts."""
+class Agreement:
+    """What service level agreements, OLAs and underpinning contracts have in common.
+
+    Use one of the three kinds; the fields are described with
+    :class:`ServiceLevelAgreement`.
+
+    Examples
+    --------
+    >>> issubclass(ServiceLevelAgreement, Agreement), issubclass(UnderpinningContract, Agreement)
+    (True, True)
+    >>> Agreement("A")
+    Traceback (most recent call last):
+    ...
+    pmsm_core.exceptions.ValidationError: agreement 'A': use ServiceLevelAgreement, OperationalLevelAgreement or UnderpinningContract
+    """  # noqa: E501
 
     id: str = attrs.field(validator=check_id)
     name: str = attrs.field(default="", validator=check_str)
@@ -553,6 +567,12 @@ class _Agreement:
     description: str = attrs.field(default="", kw_only=True, validator=check_str)
 
     def __attrs_post_init__(self) -> None:
+        if type(self) is Agreement:
+            raise fail(
+                self,
+                "",
+                "use ServiceLevelAgreement, OperationalLevelAgreement or UnderpinningContract",
+            )
         if self.start is not None and self.end is not None and self.end < self.start:
             raise fail(self, "end", f"end {self.end} comes before start {self.start}")
         groups = {
@@ -626,7 +646,7 @@ _KINDS = {
 
 
 @attrs.frozen
-class ServiceLevelAgreement(_Agreement):
+class ServiceLevelAgreement(Agreement):
     """An agreement with a customer on the levels of one or more services.
 
     Parameters
@@ -673,7 +693,7 @@ class ServiceLevelAgreement(_Agreement):
 
 
 @attrs.frozen
-class OperationalLevelAgreement(_Agreement):
+class OperationalLevelAgreement(Agreement):
     """An agreement with an internal team that supports the service level agreements.
 
     Examples
@@ -693,7 +713,7 @@ class OperationalLevelAgreement(_Agreement):
 
 
 @attrs.frozen
-class UnderpinningContract(_Agreement):
+class UnderpinningContract(Agreement):
     """A contract with an external supplier that underpins the service levels.
 
     ``supplier`` names a :class:`~pmsm_core.Supplier` of the catalogue.
@@ -711,9 +731,6 @@ class UnderpinningContract(_Agreement):
     """
 
     supplier: str = attrs.field(kw_only=True, validator=check_id)
-
-
-Agreement: TypeAlias = ServiceLevelAgreement | OperationalLevelAgreement | UnderpinningContract
 
 
 # --------------------------------------------------------------------------- records
@@ -990,7 +1007,7 @@ class ServiceCatalogue:
     # ------------------------------------------------------------------ queries
     @property
     def agreements(self) -> tuple[Agreement, ...]:
-        """Every agreement: SLAs, then OLAs, then underpinning contracts."""
+        """Every agreement (SLAs, then OLAs, then underpinning contracts)."""
         return (
             *self.service_level_agreements,
             *self.operational_level_agreements,

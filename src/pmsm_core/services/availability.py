@@ -533,17 +533,17 @@ class OutageStatistics:
 
     @property
     def mtbf(self) -> float | None:
-        """Mean time between failures: uptime / breaks (None without breaks)."""
+        """Mean time between failures, uptime / breaks (None without breaks)."""
         return self.uptime / self.breaks if self.breaks else None
 
     @property
     def mtrs(self) -> float | None:
-        """Mean time to restore service: downtime / breaks (None without breaks)."""
+        """Mean time to restore service, downtime / breaks (None without breaks)."""
         return self.downtime / self.breaks if self.breaks else None
 
     @property
     def mtbsi(self) -> float | None:
-        """Mean time between service incidents: AST / breaks = MTBF + MTRS."""
+        """Mean time between service incidents, AST / breaks = MTBF + MTRS."""
         return self.agreed_service_time / self.breaks if self.breaks else None
 
     def allowed_downtime(self, target: float) -> float:

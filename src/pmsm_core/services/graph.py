@@ -888,7 +888,7 @@ class BlastRadius:
 
     @property
     def score(self) -> tuple[int, int, int]:
-        """The ranking key: services down, then degraded, then items down."""
+        """The ranking key (services down, then degraded, then items down)."""
         return (self.services_down, self.services_degraded, self.items_down)
 
 

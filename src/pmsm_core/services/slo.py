@@ -41,7 +41,7 @@ __all__ = [
     "multiwindow_alert_rules",
 ]
 
-#: The Site Reliability Workbook's policy: (severity, share of the budget, long window).
+#: The Site Reliability Workbook's policy, as (severity, share of the budget, long window).
 DEFAULT_ALERT_POLICY: Final = (
     ("page", 0.02, timedelta(hours=1)),
     ("page", 0.05, timedelta(hours=6)),
@@ -169,12 +169,12 @@ class ErrorBudget:
 
     @property
     def budget(self) -> timedelta:
-        """The budget as time: ``(1 - objective) × window``."""
+        """The budget as time, ``(1 - objective) × window``."""
         return self.window * (1.0 - self.objective)
 
     @property
     def allowed(self) -> float:
-        """Bad events (or minutes) the budget allows: ``(1 - objective) × total``."""
+        """Bad events (or bad minutes) the budget allows, ``(1 - objective) × total``."""
         return (1.0 - self.objective) * self.total
 
     @property
