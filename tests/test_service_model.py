@@ -412,3 +412,26 @@ def test_calendar_by_id_default_is_round_the_clock() -> None:
     """No service hours means a 24 × 7 calendar."""
     cal = ServiceCatalogue("C").calendar_by_id(None)
     assert isinstance(cal, WorkCalendar) and cal.minutes_per_week == 10080
+
+
+class TestResultsAreValues:
+    def test_results_round_trip(self) -> None:
+        """Engine results are frozen values that survive the same converter."""
+        cat = pm.demo_catalogue()
+        graph = pm.ServiceGraph(cat)
+        report = pm.sla_report(cat)
+        values: list[Any] = [
+            pm.impact(graph, ["HV1", "MX2"]),
+            pm.explain_impact(graph, ["SD"]),
+            *pm.single_points_of_failure(graph)[:2],
+            *pm.blast_radius(graph, top=2),
+            pm.service_availability(graph, "SD"),
+            pm.service_availability(graph, "SD", method="monte-carlo", samples=1000),
+            report.clock(0),
+            report.compliance()[0],
+            *pm.outage_counts(cat.outages)[:1],
+        ]
+        for value in values:
+            assert structure(unstructure(value), type(value)) == value
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            values[0].failed = ()
