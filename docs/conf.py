@@ -34,7 +34,7 @@ napoleon_preprocess_types = False
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_default_options: dict[str, object] = {}
 autosummary_generate = False
 
 # The build machines have no network access, so intersphinx inventories cannot be fetched;
@@ -74,21 +74,27 @@ def _resolve_public_name(app, env, node, contnode):  # type: ignore[no-untyped-d
         return None
     target = node.get("reftarget", "")
     parts = target.split(".")
+    domain = env.get_domain("py")
+
+    def attempt(new_target: str):  # type: ignore[no-untyped-def]
+        for role in ("class", "exc", "func", "meth", "attr", "data", "obj"):
+            node["reftarget"] = new_target
+            found = domain.resolve_xref(
+                env, node.get("refdoc", ""), app.builder, role, new_target, node, contnode
+            )
+            if found is not None:
+                return found
+        node["reftarget"] = target
+        return None
+
     for i, part in enumerate(parts):
         if part in pmsm_core.__all__:
             new_target = ".".join(["pmsm_core", *parts[i:]])
-            if new_target == target:
-                return None
-            domain = env.get_domain("py")
-            for role in ("class", "exc", "func", "meth", "attr", "data", "obj"):
-                node["reftarget"] = new_target
-                found = domain.resolve_xref(
-                    env, node.get("refdoc", ""), app.builder, role, new_target, node, contnode
-                )
-                if found is not None:
-                    return found
-            node["reftarget"] = target
-            return None
+            return None if new_target == target else attempt(new_target)
+    # a name documented in exactly one module (a result type kept out of the package)
+    matches = [name for name in domain.objects if name.endswith("." + parts[-1])]
+    if len(parts) == 1 and len(matches) == 1:
+        return attempt(matches[0])
     return None
 
 

@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
+    "service": (
+        "pmsm_core.cli.service",
+        "impact, availability and SLA clocks of a service catalogue",
+    ),
 }
 
 

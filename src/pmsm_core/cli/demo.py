@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
     print(schedule_report(project, schedule(project)))
     print()
     print(details)
+    from pmsm_core.cli.service import service_overview
+    from pmsm_core.examples import demo_catalogue
+
+    print("\n" + service_overview(demo_catalogue()))
     return 0
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-__all__ = ["EXAMPLES", "demo_project", "example_text", "load_example"]
+__all__ = ["EXAMPLES", "demo_catalogue", "demo_project", "example_text", "load_example"]
 
 #: Example name -> file inside this package.
 EXAMPLES: dict[str, str] = {
     "service-desk-launch": "service_desk_launch.json",
+    "it-services": "service_catalogue.json",
 }
 
 
@@ -47,3 +48,19 @@ def demo_project() -> Any:
     32
     """
     return load_example("service-desk-launch")
+
+
+def demo_catalogue() -> Any:
+    """The demo service catalogue: the services the launched service desk runs on.
+
+    Services, configuration items with redundancy, agreements with business hours and
+    holidays, outage records, tickets with state histories and monthly measurements
+    (spring 2026).
+
+    Examples
+    --------
+    >>> catalogue = demo_catalogue()
+    >>> catalogue.service("SD").name, len(catalogue.tickets) > 50
+    ('Service desk', True)
+    """
+    return load_example("it-services")

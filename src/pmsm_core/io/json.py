@@ -72,6 +72,7 @@ SCHEMA_VERSION: Final = 1
 DOCUMENT_KINDS: dict[str, type[Any] | str] = {
     "project": Project,
     "process_catalogue": "pmsm_core.model.process:Catalogue",
+    "service_catalogue": "pmsm_core.model.service:ServiceCatalogue",
 }
 
 #: Upgrades of older documents. ``MIGRATIONS[n]`` turns a version ``n`` document (the whole
