@@ -562,9 +562,20 @@ class TestProperties:
                 y.free_float,
             )
 
-    @given(projects(with_extras=False, with_summaries=False), st.data())
+    @given(
+        projects(with_extras=False, with_summaries=False, link_types=(LinkType.FS, LinkType.SS)),
+        st.data(),
+    )
     def test_longer_never_finishes_earlier(self, project: Project, data: st.DataObject) -> None:
-        """Lengthening an activity never makes the project finish earlier."""
+        """With FS and SS links, lengthening an activity never makes the project finish
+        earlier (FF and SF links allow the known duration paradox, see test_network)."""
+        project = attrs.evolve(
+            project,
+            activities=[
+                attrs.evolve(a, constraint=ScheduleConstraint(), deadline=None)
+                for a in project.activities
+            ],
+        )
         base = schedule(project).finish
         i = data.draw(st.integers(0, len(project.activities) - 1))
         a = project.activities[i]

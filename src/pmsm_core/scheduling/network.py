@@ -46,6 +46,8 @@ BoolArray = npt.NDArray[np.bool_]
 NONE: Final = np.iinfo(np.int64).min // 4
 #: Largest magnitude accepted for durations and lags in the core.
 MAX_TIME: Final = 10**12
+#: Integer type of activity and link indices.
+_INDEX: Final = np.int32
 #: Levels with fewer links than this are processed by the scalar loop.
 _THIN: Final = 96
 
@@ -299,6 +301,9 @@ class Network:
                     label = self._label(int(self.predecessors[i]))
                     msg = f"link {i} joins activity {label} to itself"
                     raise ValidationError(msg, path=f"edges[{i}]")
+            # indices fit in 32 bits: half the memory of the link arrays
+            self.predecessors = self.predecessors.astype(_INDEX)
+            self.successors = self.successors.astype(_INDEX)
             self._ctype = np.zeros(n, np.int8)
             self._ctime = np.zeros(n, np.int64)
             self._deadlines = np.full(n, NONE, np.int64)
@@ -441,15 +446,19 @@ class Network:
         t = self.link_types
         # one weight per link: ES[s] >= ES[p] + w
         w = self.lags.copy()
-        from_finish = (t == LinkCode.FS) | (t == LinkCode.FF)
-        to_finish = (t == LinkCode.FF) | (t == LinkCode.SF)
-        w += np.where(from_finish, d[p], 0)
-        w -= np.where(to_finish, d[s], 0)
+        from_finish = np.flatnonzero((t == LinkCode.FS) | (t == LinkCode.FF))
+        w[from_finish] += d[p[from_finish]]
+        del from_finish
+        to_finish = np.flatnonzero((t == LinkCode.FF) | (t == LinkCode.SF))
+        w[to_finish] -= d[s[to_finish]]
+        del to_finish
+        if w.size and int(np.abs(w).max()) < 2**31 - 1:
+            w = w.astype(np.int32)  # half the memory; candidates are computed in int64
         self.weights = w
         by_p, p_start = _group(p, n)
         order, level_sizes = _topological_levels(n, s, by_p, p_start, self)
-        new = np.empty(n, np.int64)
-        new[order] = np.arange(n, dtype=np.int64)
+        new = np.empty(n, _INDEX)
+        new[order] = np.arange(n, dtype=_INDEX)
         self._order, self._new = order, new
         self._levels = np.zeros(len(level_sizes) + 1, np.int64)
         np.cumsum(level_sizes, out=self._levels[1:])
@@ -578,7 +587,7 @@ class Network:
         # driving links: the candidate equals the successor's logic maximum and its start
         src = placed_start
         cand = src[self._in_p] + self._in_w
-        succ_of_in = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._in_start))
+        succ_of_in = np.repeat(np.arange(n, dtype=_INDEX), np.diff(self._in_start))
         driving_in = (cand == link_max[succ_of_in]) & (link_max[succ_of_in] == es[succ_of_in])
         driving = np.empty(driving_in.shape[0], dtype=bool)
         driving[self.edge_in_pos] = driving_in
@@ -703,7 +712,7 @@ class Network:
         out_s, out_w, out_start = self._out_s, self._out_w, self._out_start
         free = np.maximum(total, 0)
         if out_s.shape[0]:
-            pred = np.repeat(np.arange(n, dtype=np.int64), np.diff(out_start))
+            pred = np.repeat(np.arange(n, dtype=_INDEX), np.diff(out_start))
             gap = placed[out_s] - placed[pred] - out_w
             has = out_start[1:] > out_start[:-1]
             red = np.minimum.reduceat(gap, out_start[:-1][has])
@@ -824,8 +833,7 @@ def _group(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
     """Stable permutation grouping links by ``keys`` (0..n-1), and the group offsets."""
     starts = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=starts[1:])
-    small = keys.astype(np.int32) if n < 2**31 else keys
-    return np.argsort(small, kind="stable").astype(np.int64), starts
+    return np.argsort(keys, kind="stable").astype(_INDEX), starts
 
 
 def _regroup(perm: IntArray, starts: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
@@ -836,8 +844,9 @@ def _regroup(perm: IntArray, starts: IntArray, order: IntArray) -> tuple[IntArra
     np.cumsum(counts, out=new_starts[1:])
     total = int(new_starts[-1])
     if total == 0:
-        return np.zeros(0, np.int64), new_starts
-    idx = np.repeat(a - new_starts[:-1], counts) + np.arange(total, dtype=np.int64)
+        return np.zeros(0, _INDEX), new_starts
+    idx = np.repeat(a - new_starts[:-1], counts)
+    idx += np.arange(total, dtype=np.int64)
     return perm[idx], new_starts
 
 
@@ -902,7 +911,7 @@ def _topological_levels(
         frontier = uniq[indeg[uniq] == 0]
     if done < n:
         raise _cycle_error(network.predecessors, s, indeg, network)
-    return np.asarray(flat, dtype=np.int64), sizes
+    return np.asarray(flat, dtype=_INDEX), sizes
 
 
 def _cycle_error(p: IntArray, s: IntArray, indeg: IntArray, network: Network) -> CycleError:
