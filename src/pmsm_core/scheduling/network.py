@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CPMResult", "ConstraintCode", "LinkCode", "Network"]
 
 IntArray = npt.NDArray[np.int64]
+AnyInt = npt.NDArray[np.signedinteger[Any]]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Sentinel for "no value" in integer arrays (far outside any real time).
@@ -729,9 +730,9 @@ def _forward_scalar(
     hi: int,
     es: IntArray,
     link_max: IntArray,
-    in_p: IntArray,
-    in_w: IntArray,
-    in_start: IntArray,
+    in_p: AnyInt,
+    in_w: AnyInt,
+    in_start: AnyInt,
     caps: IntArray,
     fixed: IntArray,
     has_caps: bool,
@@ -774,9 +775,9 @@ def _backward_scalar(
     lo: int,
     hi: int,
     ls: IntArray,
-    out_s: IntArray,
-    out_w: IntArray,
-    out_start: IntArray,
+    out_s: AnyInt,
+    out_w: AnyInt,
+    out_start: AnyInt,
     cap_ls: IntArray,
     set_ls: IntArray,
     post: bool,
