@@ -36,6 +36,37 @@ def peak_memory(func: Callable[[], Any]) -> tuple[float, Any]:
     return peak / 1e6, result
 
 
+PUBLIC_HOLIDAYS = [
+    (1, 1),
+    (4, 3),
+    (4, 6),
+    (5, 1),
+    (5, 14),
+    (5, 25),
+    (10, 3),
+    (12, 24),
+    (12, 25),
+    (12, 26),
+]
+
+
+def holiday_calendar(
+    years: range = range(2025, 2031), hours: tuple[str, ...] = ("08:00-12:00", "13:00-17:00")
+) -> Any:
+    """A Monday-Friday calendar with ten public holidays a year (benchmark fixture)."""
+    from datetime import date
+
+    from pmsm_core import CalendarException, WorkCalendar
+
+    days = [
+        CalendarException(date(year, month, day), name="holiday")
+        for year in years
+        for month, day in PUBLIC_HOLIDAYS
+    ]
+    week = {d: list(hours) for d in ("mon", "tue", "wed", "thu", "fri")}
+    return WorkCalendar("business-hours", week, exceptions=days)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain-text table with right-aligned numbers."""
 

@@ -11,34 +11,14 @@ from __future__ import annotations
 
 import argparse
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 
-from _common import median_time, table
-from pmsm_core import CalendarException, WorkCalendar
+from _common import holiday_calendar, median_time, table
+from pmsm_core import WorkCalendar
 
 YEAR_OF_WORK = 52 * 2400
-
-
-def holidays_calendar() -> WorkCalendar:
-    """Standard calendar with ten public holidays a year for 2025-2030."""
-    days = []
-    for year in range(2025, 2031):
-        for month, day in [
-            (1, 1),
-            (4, 3),
-            (4, 6),
-            (5, 1),
-            (5, 14),
-            (5, 25),
-            (10, 3),
-            (12, 24),
-            (12, 25),
-            (12, 26),
-        ]:
-            days.append(CalendarException(date(year, month, day), name="holiday"))
-    return WorkCalendar.standard(exceptions=days)
 
 
 def day_walk_add(cal: WorkCalendar, start: datetime, minutes: int) -> datetime:
@@ -64,7 +44,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    cal = holidays_calendar()
+    cal = holiday_calendar()
     rng = random.Random(42)
     base = datetime(2026, 1, 1)
     starts = [base + timedelta(minutes=rng.randrange(0, 365 * 1440)) for _ in range(args.n)]

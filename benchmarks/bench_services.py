@@ -20,14 +20,13 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import date, datetime
+from datetime import datetime
 
 import networkx as nx
 import numpy as np
 
-from _common import median_time, table
+from _common import holiday_calendar, median_time, table
 from pmsm_core import (
-    CalendarException,
     ConfigurationItem,
     Duration,
     RedundancyGroup,
@@ -207,27 +206,6 @@ def bench_impact(cis: int, services: int, repeat: int) -> None:
 # --------------------------------------------------------------------------- SLA clocks
 
 
-def holiday_calendar() -> WorkCalendar:
-    """Mon-Fri 08:00-12:00 and 13:00-18:00 with ten public holidays a year, 2025-2028."""
-    days = []
-    for year in range(2025, 2029):
-        for month, day in [
-            (1, 1),
-            (4, 3),
-            (4, 6),
-            (5, 1),
-            (5, 14),
-            (5, 25),
-            (10, 3),
-            (12, 24),
-            (12, 25),
-            (12, 26),
-        ]:
-            days.append(CalendarException(date(year, month, day), name="holiday"))
-    week = {d: ["08:00-12:00", "13:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
-    return WorkCalendar("business-hours", week, exceptions=days)
-
-
 STATE_NAMES = ("new", "assigned", "pending", "resolved", "closed", "cancelled")
 
 
@@ -321,7 +299,7 @@ def loop_clocks(
 
 def bench_sla(n: int, repeat: int, baseline_sample: int) -> None:
     print(f"== SLA clocks: {n:,} tickets on a business-hours calendar with holidays ==")
-    calendar = holiday_calendar()
+    calendar = holiday_calendar(range(2025, 2029), ("08:00-12:00", "13:00-18:00"))
     sla = agreement()
     ids, offsets, times, states, priorities, types = ticket_arrays(n)
     as_of = datetime(2028, 1, 15, 12)
