@@ -494,6 +494,7 @@ def make_converter() -> JsonConverter:
 
 
 _DEFAULT: JsonConverter | None = None
+_FAST: JsonConverter | None = None
 
 
 def _converter() -> JsonConverter:
@@ -501,6 +502,28 @@ def _converter() -> JsonConverter:
     if _DEFAULT is None:
         _DEFAULT = make_converter()
     return _DEFAULT
+
+
+def _fast_converter() -> JsonConverter:
+    """The same hooks without cattrs' detailed validation: about a third faster on valid
+    documents; any failure is re-run through the detailed converter for the full report."""
+    global _FAST  # noqa: PLW0603 - one lazily built converter per process
+    if _FAST is None:
+        _FAST = configure_converter(
+            _make_json_converter(
+                forbid_extra_keys=True, omit_if_default=True, detailed_validation=False
+            )
+        )
+    return _FAST
+
+
+def _structure_any(data: Any, cls: type[T]) -> T:
+    """Structure quickly; on failure structure again, collecting every problem."""
+    with no_gc():
+        # any failure of the fast run is reported by the detailed run below
+        with contextlib.suppress(Exception):
+            return _fast_converter().structure(data, cls)
+        return _converter().structure(data, cls)
 
 
 # --------------------------------------------------------------------------- errors
@@ -555,8 +578,7 @@ def structure(data: Any, cls: type[T]) -> T:
     Project(id='P', name='', undated, activities=1, dependencies=0)
     """
     try:
-        with no_gc():
-            return _converter().structure(data, cls)
+        return _structure_any(data, cls)
     except DocumentError:
         raise
     except (ValidationError, ClassValidationError, IterableValidationError) as exc:
@@ -720,8 +742,7 @@ def _from_document(data: Any, cls: type[T] | None) -> Any:
         msg = f"expected a {cls.__name__} document, got a {target.__name__} ('{key}')"
         raise DocumentError(msg, path="$")
     try:
-        with no_gc():
-            return _converter().structure(data[key], target)
+        return _structure_any(data[key], target)
     except (ValidationError, ClassValidationError, IterableValidationError) as exc:
         raise _as_document_error(exc, f"$.{key}") from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
