@@ -783,7 +783,12 @@ class _Calendars:
             self.problems.append(Problem(path, f"no calendar has UID {uid}"))
             return None
         cal = self.raw[uid]
-        while uid not in self.ids and cal.base is not None and cal.base in self.raw:
+        while uid not in self.ids and cal.base is not None:
+            if cal.base not in self.raw:
+                self.problems.append(
+                    Problem(f"{cal.path}/BaseCalendarUID", f"no calendar has UID {cal.base}")
+                )
+                return None
             uid = cal.base
             cal = self.raw[uid]
         if uid not in self.ids:
@@ -966,6 +971,9 @@ class _Reader:
                 factors[key] = {"minutes_per_day": 480, "minutes_per_week": 2400}.get(key, 20)
         status = head.when("StatusDate")
         calendars = _Calendars(_read_calendars(kids, self.problems), self.problems)
+        for uid, raw in calendars.raw.items():
+            if raw.is_base:  # every base calendar is part of the project, used or not
+                calendars.reference(uid, raw.path)
         project_uid = head.integer("CalendarUID")
         project_cal: str | None = None
         if project_uid is not None and project_uid >= 0:
@@ -982,7 +990,7 @@ class _Reader:
         self._resource_driven(activities, resources, calendars)
         self.fail()
         project_calendar = self.calendar
-        order = list(calendars.values)
+        order = [calendars.ids[uid] for uid in calendars.raw if uid in calendars.ids]
         others = [c for k, c in calendars.values.items() if k != project_calendar.id]
         ident = self._project_id(head.string("Name").strip())
         title = head.text("Title")
@@ -1809,6 +1817,8 @@ class _Writer:
                 x.append(f"<ConstraintDate>{_dt(c.date)}</ConstraintDate>")
             if isinstance(a.deadline, datetime):
                 x.append(f"<Deadline>{_dt(a.deadline)}</Deadline>")
+            # the engine times tasks by their own calendar; tell Microsoft Project to do so
+            x.append("<IgnoreResourceCalendar>1</IgnoreResourceCalendar>")
             if a.notes:
                 x.append(f"<Notes>{_escape(a.notes, where + '.notes')}</Notes>")
             if progress is not None and progress.physical_percent_complete is not None:
