@@ -19,7 +19,10 @@ __all__ = ["COMMANDS", "main"]
 #: Sub-command name -> (module, one-line help).
 COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": ("pmsm_core.cli.catalog", "show a process catalogue (ITIL 2011/4, PMBOK 6/7, file)"),
-    "convert": ("pmsm_core.cli.convert", "convert a project between JSON and Microsoft Project XML"),
+    "convert": (
+        "pmsm_core.cli.convert",
+        "convert a project between JSON and Microsoft Project XML",
+    ),
     "demo": ("pmsm_core.cli.demo", "show the embedded demo project"),
     "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
