@@ -97,12 +97,13 @@ def mspdi_projects(draw: Any, *, max_activities: int = 10) -> Project:
             changes["notes"] = xml_text(draw(st.text(max_size=30)))
         if a.progress is not None:
             p = a.progress
+            percent = float(round(p.percent_complete))
+            implied = a.duration.minutes - round(a.duration.minutes * percent / 100)
+            remaining = draw(st.integers(0, 2000).filter(lambda m: m != implied))
             changes["progress"] = Progress(
                 p.actual_start,
-                percent_complete=float(round(p.percent_complete)),
-                remaining_duration=(
-                    Duration(draw(st.integers(0, 2000))) if draw(st.booleans()) else None
-                ),
+                percent_complete=percent,
+                remaining_duration=Duration(remaining) if draw(st.booleans()) else None,
                 actual_cost=draw(st.integers(0, 10_000)) / 100,
             )
         if a.assignments:
@@ -110,7 +111,15 @@ def mspdi_projects(draw: Any, *, max_activities: int = 10) -> Project:
                 Assignment(
                     x.resource,
                     x.units,
-                    work=Duration(draw(st.integers(0, 9600))) if draw(st.booleans()) else None,
+                    work=Duration(
+                        draw(
+                            st.integers(0, 9600).filter(
+                                lambda w, u=x.units: w != round(a.duration.minutes * u)
+                            )
+                        )
+                    )
+                    if draw(st.booleans())
+                    else None,
                 )
                 for x in a.assignments
             ]

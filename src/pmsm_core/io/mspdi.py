@@ -1252,6 +1252,9 @@ class _Reader:
             return None
         physical = f.number("PhysicalPercentComplete")
         remaining = f.duration("RemainingDuration") if actual_start is not None else None
+        minutes = f.duration("Duration") or 0
+        if remaining == minutes - round(minutes * percent / 100):
+            remaining = None  # what the percent complete implies: not given separately
         try:
             return Progress(
                 actual_start,
@@ -1347,6 +1350,7 @@ class _Reader:
         resource_ids: dict[int, str],
     ) -> None:
         found: dict[str, list[Assignment]] = {}
+        durations = {k: a.duration.minutes for k, a in activities.items()}
         for i, element in enumerate(_all(kids.get("Assignments"), "Assignment"), 1):
             f = _Fields(element, f"Assignments/Assignment[{i}]", self.problems)
             uid = f.integer("UID")
@@ -1370,6 +1374,9 @@ class _Reader:
                 continue  # the task itself is in error; reported there
             units = f.number("Units", 1.0)
             work = f.duration("Work")
+            duration = durations.get(activity, 0)
+            if work is not None and units is not None and work == round(duration * units):
+                work = None  # what duration x units implies: not given separately
             try:
                 found.setdefault(activity, []).append(
                     Assignment(
@@ -1697,14 +1704,22 @@ class _Writer:
         if assignments:
             yield "<Assignments>\n"
             for n, (activity, asg) in enumerate(assignments, 1):
+                work = (
+                    asg.work.minutes
+                    if asg.work is not None
+                    else round(activity.duration.minutes * asg.units)
+                )
+                share = activity.progress.percent_complete / 100 if activity.progress else 0.0
+                done = round(work * share)
                 parts = [
                     f"<Assignment><UID>{n}</UID><TaskUID>{self.task_uid[activity.id]}</TaskUID>",
                     f"<ResourceUID>{self.res_uid[asg.resource]}</ResourceUID>",
+                    f"<ActualWork>{_iso_duration(done)}</ActualWork>",
+                    f"<RemainingWork>{_iso_duration(work - done)}</RemainingWork>",
                     f"<Units>{_number(asg.units)}</Units>",
+                    f"<Work>{_iso_duration(work)}</Work>",
+                    "</Assignment>\n",
                 ]
-                if asg.work is not None:
-                    parts.append(f"<Work>{_iso_duration(asg.work.minutes)}</Work>")
-                parts.append("</Assignment>\n")
                 yield "".join(parts)
             yield "</Assignments>\n"
         yield "</Project>\n"
@@ -1803,12 +1818,16 @@ class _Writer:
                     x.append(f"<ActualStart>{_dt(progress.actual_start)}</ActualStart>")
                 if isinstance(progress.actual_finish, datetime):
                     x.append(f"<ActualFinish>{_dt(progress.actual_finish)}</ActualFinish>")
+            done = round(a.duration.minutes * progress.percent_complete / 100) if progress else 0
+            x.append(f"<ActualDuration>{_iso_duration(done)}</ActualDuration>")
+            if progress is not None:
                 x.append(f"<ActualCost>{_hundredths(progress.actual_cost)}</ActualCost>")
-                if progress.remaining_duration is not None:
-                    x.append(
-                        "<RemainingDuration>"
-                        f"{_iso_duration(progress.remaining_duration.minutes)}</RemainingDuration>"
-                    )
+            remaining = (
+                progress.remaining_duration.minutes
+                if progress is not None and progress.remaining_duration is not None
+                else a.duration.minutes - done
+            )
+            x.append(f"<RemainingDuration>{_iso_duration(remaining)}</RemainingDuration>")
             c = a.constraint
             x.append(f"<ConstraintType>{_CONSTRAINT_CODES[c.type]}</ConstraintType>")
             cal_uid = self.cal_uid[a.calendar] if a.calendar is not None else -1
