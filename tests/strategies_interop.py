@@ -99,7 +99,7 @@ def mspdi_projects(draw: Any, *, max_activities: int = 10) -> Project:
             p = a.progress
             percent = float(round(p.percent_complete))
             implied = a.duration.minutes - round(a.duration.minutes * percent / 100)
-            remaining = draw(st.integers(0, 2000).filter(lambda m: m != implied))
+            remaining = draw(st.integers(0, 2000).filter(lambda m, i=implied: m != i))
             changes["progress"] = Progress(
                 p.actual_start,
                 percent_complete=percent,
@@ -114,7 +114,7 @@ def mspdi_projects(draw: Any, *, max_activities: int = 10) -> Project:
                     work=Duration(
                         draw(
                             st.integers(0, 9600).filter(
-                                lambda w, u=x.units: w != round(a.duration.minutes * u)
+                                lambda w, u=x.units, d=a.duration.minutes: w != round(d * u)
                             )
                         )
                     )

@@ -475,7 +475,7 @@ class TestCodes:
             "<ActualStart>2026-01-05T08:00:00</ActualStart></Task>"
             "<Task><UID>3</UID><Name>Work</Name><OutlineLevel>2</OutlineLevel><Duration>PT16H0M0S</Duration>"
             "<PercentComplete>50</PercentComplete><ActualStart>2026-01-05T08:00:00</ActualStart>"
-            "<RemainingDuration>PT8H0M0S</RemainingDuration><ActualCost>12345</ActualCost></Task>"
+            "<RemainingDuration>PT10H0M0S</RemainingDuration><ActualCost>12345</ActualCost></Task>"
             "<Task><UID>4</UID><Name>Done</Name><OutlineLevel>1</OutlineLevel><Milestone>1</Milestone>"
             "<Duration>PT0H0M0S</Duration></Task></Tasks></Project>"
         )
@@ -487,7 +487,7 @@ class TestCodes:
         assert progress is not None
         assert (progress.percent_complete, progress.remaining_duration, progress.actual_cost) == (
             50.0,
-            Duration(480),
+            Duration(600),
             123.45,
         )
         assert p.activity("4").milestone
