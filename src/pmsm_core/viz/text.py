@@ -234,9 +234,10 @@ def _link_label(project: Project, dep: Any) -> str:
     minutes = getattr(lag, "minutes", None)
     parts = [] if dep.type.value == "FS" else [dep.type.value]
     if minutes != 0:
-        shown = (
-            lag.format(project.factors) if project.is_dated and minutes is not None else str(lag)
-        )
+        if minutes is None:
+            shown = str(lag)
+        else:
+            shown = lag.format(project.factors) if project.is_dated else str(minutes)
         parts.append(shown if shown.startswith("-") else f"+{shown}")
     return " ".join(parts)
 
@@ -454,10 +455,11 @@ def services_to_dot(catalogue: ServiceCatalogue, *, impact: ImpactResult | None 
     ...     configuration_items=[ConfigurationItem("DNS")],
     ...     dependencies=[ServiceDependency("MAIL", "DNS")],
     ... )
-    >>> print(services_to_dot(cat, impact=impact(cat, ["DNS"])))
+    >>> print(services_to_dot(cat, impact=impact(cat, ["DNS"])))  # doctest: +NORMALIZE_WHITESPACE
     digraph "IT" {
       rankdir=TB;
-      "MAIL" [label="MAIL", shape=box, style="rounded,filled", fillcolor="#F4CCCC", color="#CC0000"];
+      "MAIL" [label="MAIL", shape=box, style="rounded,filled",
+              fillcolor="#F4CCCC", color="#CC0000"];
       "DNS" [label="DNS", shape=box, style="filled", fillcolor="#F4CCCC", color="#CC0000"];
       "MAIL" -> "DNS";
     }
