@@ -61,17 +61,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    try:
-        status: int = args._run(args)
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return 0
-    except Exception as exc:
-        from pmsm_core.exceptions import PmsmError  # imported late: keeps start-up fast
+    import warnings
 
-        if not isinstance(exc, PmsmError):
-            raise
-        print(f"pmsm {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        try:
+            status: int = args._run(args)
+        except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+            return 0
+        except Exception as exc:
+            from pmsm_core.exceptions import PmsmError  # imported late: keeps start-up fast
+
+            if not isinstance(exc, PmsmError):
+                raise
+            print(f"pmsm {args.command}: error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            for warning in caught:  # e.g. what a file format could not carry across
+                print(f"pmsm {args.command}: warning: {warning.message}", file=sys.stderr)
     return status
 
 

@@ -9,7 +9,6 @@ on standard error.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 #: Output extension -> what is written.
@@ -29,8 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read ``args.input`` and write it to ``args.output``."""
-    import warnings
-
     from pmsm_core.cli.schedule import load_project
     from pmsm_core.exceptions import DocumentError
 
@@ -39,19 +36,15 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(WRITERS))
         msg = f"cannot write {args.output!r}: unknown file type {suffix!r} (known: {known})"
         raise DocumentError(msg)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        project = load_project(args.input)
-        if suffix == ".json":
-            from pmsm_core.io.json import dump
+    project = load_project(args.input)
+    if suffix == ".json":
+        from pmsm_core.io.json import dump
 
-            dump(project, args.output)
-        else:
-            from pmsm_core.io.mspdi import write
+        dump(project, args.output)
+    else:
+        from pmsm_core.io.mspdi import write
 
-            write(project, args.output, schedule=not args.no_schedule)
-    for warning in caught:
-        print(f"pmsm convert: warning: {warning.message}", file=sys.stderr)
+        write(project, args.output, schedule=not args.no_schedule)
     print(
         f"{args.output}: {WRITERS[suffix]}, {len(project.activities)} activities, "
         f"{len(project.dependencies)} links"
