@@ -144,6 +144,8 @@ _FORMAT_CODES: Final = {
     (TimeUnit.MONTH, False): 11,
     (TimeUnit.MONTH, True): 12,
 }
+_FAST_TYPES: Final = {str(k): v for k, v in _LINK_TYPES.items()}
+_FAST_FORMATS: Final = {str(k): v for k, v in _FORMATS.items() if v is not None}
 _RESOURCE_KINDS: Final = {0: ResourceKind.MATERIAL, 1: ResourceKind.WORK, 2: ResourceKind.COST}
 _RESOURCE_CODES: Final = {v: k for k, v in _RESOURCE_KINDS.items()}
 
@@ -160,6 +162,7 @@ _DURATION_RE: Final = re.compile(
     r"(?:(\d{1,12}(?:\.\d{1,9})?)S)?)?\s*$"
 )
 _SLUG_RE: Final = re.compile(r"[^0-9a-z]+")
+_FAST_DURATION_RE: Final = re.compile(r"PT(\d{1,9})H([0-5]?\d)M0S$")
 
 
 class MspdiWarning(UserWarning):
@@ -261,6 +264,15 @@ def _parse(data: bytes) -> ET.Element:
         msg = f"document of {len(data)} bytes exceeds the limit of {MAX_BYTES}"
         raise DocumentError(msg, path="Project")
     _check_prolog(data)
+    # Microsoft Project declares one default namespace on the root; dropping it before the
+    # parse leaves plain tag names (other forms are stripped after parsing)
+    head = data[:4096]
+    start = head.find(b"<Project")
+    if start >= 0:
+        end = head.find(b">", start)
+        if end > 0:
+            tag = re.sub(rb'\sxmlns="[^"]*"', b"", head[start:end], count=1)
+            data = head[:start] + tag + data[end:]
     try:
         # safe: _check_prolog refused any DTD, so no entity can be declared or fetched
         root = ET.fromstring(data)  # noqa: S314
@@ -272,6 +284,12 @@ def _parse(data: bytes) -> ET.Element:
             f"expected a Microsoft Project XML document (root <Project>), got <{_local(root.tag)}>"
         )
         raise DocumentError(msg, path=_local(root.tag))
+    # drop any remaining namespaces, so that every later look-up is a plain string compare
+    if root.tag[0] == "{" or any(e.tag[0] == "{" for e in root):
+        for element in root.iter():
+            name = element.tag
+            if name[0] == "{":
+                element.tag = name[name.index("}") + 1 :]
     return root
 
 
@@ -280,19 +298,14 @@ def _local(tag: str) -> str:
 
 
 def _children(element: ET.Element) -> dict[str, ET.Element]:
-    """First child of each name (namespace stripped)."""
-    out: dict[str, ET.Element] = {}
-    for child in element:
-        name = _local(child.tag)
-        if name not in out:
-            out[name] = child
-    return out
+    """Child elements by name, the first of each (namespaces were stripped after parsing)."""
+    return {child.tag: child for child in reversed(element)}
 
 
 def _all(element: ET.Element | None, name: str) -> list[ET.Element]:
     if element is None:
         return []
-    return [c for c in element if _local(c.tag) == name]
+    return [c for c in element if c.tag == name]
 
 
 # =========================================================================== field parsing
@@ -322,8 +335,13 @@ class _Fields:
         return default if value is None else value
 
     def integer(self, name: str, default: int | None = None) -> int | None:
-        raw = self.text(name)
-        if raw is None or not raw.strip():
+        element = self.kids.get(name)
+        if element is None:
+            return default
+        raw = element.text or ""
+        if raw.isdigit() and len(raw) < 19 and raw.isascii():  # the common case
+            return int(raw)
+        if not raw.strip():
             return default
         if not _INT_RE.match(raw):
             self.fail(name, f"expected a whole number, got {raw[:40]!r}")
@@ -362,6 +380,9 @@ class _Fields:
 
     def money(self, name: str) -> float:
         """A currency amount stored in hundredths."""
+        element = self.kids.get(name)
+        if element is None or element.text == "0":
+            return 0.0
         value = self.decimal(name)
         return 0.0 if value is None else float(value / 100)
 
@@ -429,6 +450,9 @@ def parse_duration(text: str) -> int | None:
     >>> parse_duration("PT8H30M0S"), parse_duration("-PT4H0M0S"), parse_duration("5 days")
     (510, -240, None)
     """
+    fast = _FAST_DURATION_RE.match(text)
+    if fast is not None:  # what Microsoft Project and this library write
+        return int(fast.group(1)) * 60 + int(fast.group(2))
     match = _DURATION_RE.match(text)
     if match is None or text.strip().endswith(("P", "T")):
         return None
@@ -938,6 +962,7 @@ class _Reader:
         self.notes: dict[str, list[str]] = {}
         self.calendar = WorkCalendar.standard()
         self.ignore_resource_calendar: set[str] = set()
+        self.lags: dict[tuple[str, str], Duration] = {}
 
     def note(self, kind: str, item: str) -> None:
         self.notes.setdefault(kind, []).append(item)
@@ -1036,7 +1061,7 @@ class _Reader:
     def _custom_id(self, element: ET.Element, id_fields: set[str]) -> str | None:
         if not id_fields:
             return None
-        for attribute in _all(element, "ExtendedAttribute"):
+        for attribute in element.iterfind("ExtendedAttribute"):
             kids = _children(attribute)
             field = kids.get("FieldID")
             if field is not None and (field.text or "").strip() in id_fields:
@@ -1276,7 +1301,31 @@ class _Reader:
         uid_of: dict[int, str],
         out: list[Dependency],
     ) -> None:
+        lags = self.lags
         for k, link in enumerate(_all(element, "PredecessorLink"), 1):
+            # fast path for the common, well-formed link; anything else is checked below
+            v = {c.tag: c.text for c in link}
+            uid_text, type_text = v.get("PredecessorUID") or "", v.get("Type") or "1"
+            lag_text, fmt_text = v.get("LinkLag") or "0", v.get("LagFormat") or "7"
+            if (
+                v.get("CrossProject") in (None, "0")
+                and uid_text.isdigit()
+                and len(uid_text) < 12
+                and type_text in _FAST_TYPES
+                and fmt_text in _FAST_FORMATS
+                and lag_text.lstrip("-").isdigit()
+                and len(lag_text) < 12
+            ):
+                predecessor = uid_of.get(int(uid_text))
+                key = (lag_text, fmt_text)
+                known = lags.get(key)
+                if known is None:
+                    unit, elapsed = _FAST_FORMATS[fmt_text]
+                    known = Duration(round(int(lag_text) / 10), elapsed=elapsed, unit=unit)
+                    lags[key] = known
+                if predecessor is not None and predecessor != successor:
+                    out.append(Dependency(predecessor, successor, _FAST_TYPES[type_text], known))
+                    continue
             lf = _Fields(link, f"{f.path}/PredecessorLink[{k}]", self.problems)
             if lf.flag("CrossProject"):
                 self.note("cross-project", successor)
@@ -1787,7 +1836,6 @@ class _Writer:
             summary = p.is_summary(a.id)
             x = [f"<Task><UID>{self.task_uid[a.id]}</UID><ID>{row}</ID>"]
             x.append(f"<Name>{_escape(a.name, where + '.name')}</Name>")
-            x.append("<Manual>0</Manual>")
             x.append(f"<WBS>{number}</WBS><OutlineNumber>{number}</OutlineNumber>")
             x.append(f"<OutlineLevel>{level}</OutlineLevel>")
             sa = s[a.id] if s is not None and a.id in s else None
@@ -1810,7 +1858,8 @@ class _Writer:
                     f"<StartSlack>{sa.start_slack * 10}</StartSlack>"
                     f"<FinishSlack>{sa.finish_slack * 10}</FinishSlack>"
                 )
-            x.append(f"<FixedCost>{_hundredths(a.cost)}</FixedCost>")
+            if a.cost:
+                x.append(f"<FixedCost>{_hundredths(a.cost)}</FixedCost>")
             progress = a.progress
             if progress is not None:
                 x.append(f"<PercentComplete>{round(progress.percent_complete)}</PercentComplete>")
@@ -1836,8 +1885,8 @@ class _Writer:
                 x.append(f"<ConstraintDate>{_dt(c.date)}</ConstraintDate>")
             if isinstance(a.deadline, datetime):
                 x.append(f"<Deadline>{_dt(a.deadline)}</Deadline>")
-            # the engine times tasks by their own calendar; tell Microsoft Project to do so
-            x.append("<IgnoreResourceCalendar>1</IgnoreResourceCalendar>")
+            if a.assignments:  # the engine times tasks by their own calendar; so should MSP
+                x.append("<IgnoreResourceCalendar>1</IgnoreResourceCalendar>")
             if a.notes:
                 x.append(f"<Notes>{_escape(a.notes, where + '.notes')}</Notes>")
             if progress is not None and progress.physical_percent_complete is not None:
@@ -1872,7 +1921,7 @@ class _Writer:
             amount, code = lag.minutes * 10, _FORMAT_CODES[(lag.unit, lag.elapsed)]
         return (
             f"<PredecessorLink><PredecessorUID>{self.task_uid[dep.predecessor]}</PredecessorUID>"
-            f"<Type>{_LINK_CODES[dep.type]}</Type><CrossProject>0</CrossProject>"
+            f"<Type>{_LINK_CODES[dep.type]}</Type>"
             f"<LinkLag>{amount}</LinkLag><LagFormat>{code}</LagFormat></PredecessorLink>"
         )
 
