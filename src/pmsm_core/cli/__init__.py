@@ -19,8 +19,13 @@ __all__ = ["COMMANDS", "main"]
 #: Sub-command name -> (module, one-line help).
 COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": ("pmsm_core.cli.catalog", "show a process catalogue (ITIL 2011/4, PMBOK 6/7, file)"),
+    "convert": (
+        "pmsm_core.cli.convert",
+        "convert a project between JSON and Microsoft Project XML",
+    ),
     "demo": ("pmsm_core.cli.demo", "show the embedded demo project"),
     "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
+    "gantt": ("pmsm_core.cli.gantt", "draw a Gantt chart of a project (PNG, SVG, PDF)"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
     "service": (
@@ -56,17 +61,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    try:
-        status: int = args._run(args)
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return 0
-    except Exception as exc:
-        from pmsm_core.exceptions import PmsmError  # imported late: keeps start-up fast
+    import warnings
 
-        if not isinstance(exc, PmsmError):
-            raise
-        print(f"pmsm {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        try:
+            status: int = args._run(args)
+        except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+            return 0
+        except Exception as exc:
+            from pmsm_core.exceptions import PmsmError  # imported late: keeps start-up fast
+
+            if not isinstance(exc, PmsmError):
+                raise
+            print(f"pmsm {args.command}: error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            for warning in caught:  # e.g. what a file format could not carry across
+                print(f"pmsm {args.command}: warning: {warning.message}", file=sys.stderr)
     return status
 
 

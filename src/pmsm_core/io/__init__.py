@@ -20,6 +20,7 @@ READERS: dict[str, str] = {
     ".json": "pmsm_core.io.json:load",
     ".sm": "pmsm_core.io.psplib:read",
     ".rcp": "pmsm_core.io.psplib:read",
+    ".xml": "pmsm_core.io.mspdi:read",
 }
 
 

@@ -45,6 +45,7 @@ from pmsm_core.model.resources import Assignment, Resource
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    import pandas as pd
 
 __all__ = [
     "Activity",
@@ -614,6 +615,26 @@ class Project:
                 total += resource.cost_per_hour * hours + resource.cost_per_use
         total += math.fsum(item.cost for item in self.procurement)
         return total
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The activities as a pandas DataFrame in WBS order (needs the ``pandas`` extra).
+
+        See :func:`pmsm_core.viz.frames.project_frame` for the columns.
+
+        Examples
+        --------
+        >>> p = Project("P", activities=[Activity("A", "Plan", Duration(3))])
+        >>> p.to_dataframe().loc["A", "name"]
+        'Plan'
+        """
+        from pmsm_core.viz.frames import project_frame
+
+        return project_frame(self)
+
+    def _repr_html_(self) -> str:
+        from pmsm_core.viz.html import project_html
+
+        return project_html(self)
 
     def to_networkx(self) -> nx.DiGraph:
         """Return the activity network as an ``nx.DiGraph``.

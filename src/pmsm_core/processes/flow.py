@@ -56,6 +56,7 @@ from pmsm_core.model.process import Catalogue, Provenance, artefact_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    import pandas as pd
 
 __all__ = [
     "BETWEENNESS_SAMPLES",
@@ -357,6 +358,15 @@ class FlowAnalysis:
     def is_acyclic(self) -> bool:
         """True when the flow has no feedback loop."""
         return not self.loops
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Bottlenecks and loads per process as a pandas DataFrame (``pandas`` extra).
+
+        See :func:`pmsm_core.viz.frames.flow_frame` for the columns.
+        """
+        from pmsm_core.viz.frames import flow_frame
+
+        return flow_frame(self)
 
     def cross_handoff_counts(self) -> dict[tuple[str, str], int]:
         """How many hand-offs go from each area to each other area.

@@ -48,7 +48,7 @@ import json
 import math
 from collections.abc import Mapping
 from importlib import resources
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -70,6 +70,9 @@ from pmsm_core.model.measurement import (
     Questionnaire,
 )
 from pmsm_core.model.process import Catalogue, Process
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "AreaMaturity",
@@ -277,6 +280,15 @@ class MaturityReport:
         validator=instance_of(AreaMaturity, optional=True)
     )
     priorities: tuple[str, ...] = attrs.field(converter=to_tuple, validator=tuple_of(str))
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per assessed process as a pandas DataFrame (``pandas`` extra).
+
+        See :func:`pmsm_core.viz.frames.maturity_frame` for the columns.
+        """
+        from pmsm_core.viz.frames import maturity_frame
+
+        return maturity_frame(self)
 
     def __repr__(self) -> str:
         org = self.organisation.level.value if self.organisation else None

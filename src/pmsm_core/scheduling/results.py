@@ -17,6 +17,7 @@ from pmsm_core.model._validators import check_bool, instance_of, number
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    import pandas as pd
 
 __all__ = [
     "CriticalDefinition",
@@ -307,6 +308,27 @@ class Schedule:
                 link.predecessor, link.successor, type=link.type, driving=link.driving, gap=link.gap
             )
         return graph
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per activity as a pandas DataFrame (needs the ``pandas`` extra).
+
+        See :func:`pmsm_core.viz.frames.schedule_frame` for the columns.
+
+        Examples
+        --------
+        >>> from pmsm_core import Activity, Duration, Project, schedule
+        >>> p = Project("P", activities=[Activity("A", duration=Duration(3))])
+        >>> schedule(p).to_dataframe().loc["A", "early_finish"]
+        np.int64(3)
+        """
+        from pmsm_core.viz.frames import schedule_frame
+
+        return schedule_frame(self)
+
+    def _repr_html_(self) -> str:
+        from pmsm_core.viz.html import schedule_html
+
+        return schedule_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: the fields of ``pmsm schedule --format json``.

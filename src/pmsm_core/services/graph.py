@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import numpy as np
     import numpy.typing as npt
+    import pandas as pd
 
     from pmsm_core.model.service import ServiceCatalogue
 
@@ -508,6 +509,15 @@ class ImpactResult:
     def services_degraded(self) -> tuple[str, ...]:
         """Ids of the services that are degraded."""
         return tuple(s.service for s in self.services if s.status is ImpactStatus.DEGRADED)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Everything down or degraded as a pandas DataFrame (needs the ``pandas`` extra).
+
+        See :func:`pmsm_core.viz.frames.impact_frame` for the columns.
+        """
+        from pmsm_core.viz.frames import impact_frame
+
+        return impact_frame(self)
 
 
 def impact(graph: ServiceGraph | ServiceCatalogue, failed: Iterable[str]) -> ImpactResult:

@@ -1,0 +1,255 @@
+"""Resource usage over time and its histogram (the chart needs the ``plot`` extra).
+
+The load of a resource in a period is the sum of the units of its assignments on the
+activities at work in that period: for dated projects a calendar day counts when the
+activity has working time on its own calendar that day between its scheduled start and
+finish; for undated projects each time unit counts while the activity runs. Loads above the
+resource's capacity are over-allocations (what levelling removes).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from pmsm_core.viz import _mpl
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from pmsm_core.model.project import Project
+    from pmsm_core.scheduling.results import Schedule
+
+__all__ = ["ResourceUsage", "resource_histogram", "resource_usage"]
+
+
+@attrs.frozen
+class ResourceUsage:
+    """The load of one resource per period.
+
+    Attributes
+    ----------
+    resource, name
+        The resource.
+    capacity
+        Units available at once.
+    periods
+        Start of each period: dates (dated projects) or time units.
+    load
+        Units in use in each period.
+
+    Examples
+    --------
+    >>> u = ResourceUsage("ENG", "Engineers", 2.0, (0, 1, 2), (1.0, 3.0, 2.0))
+    >>> u.peak, u.over_allocated
+    (3.0, (1,))
+    """
+
+    resource: str
+    name: str
+    capacity: float
+    periods: tuple[date | int, ...]
+    load: tuple[float, ...]
+
+    @property
+    def peak(self) -> float:
+        """The largest load (0 when the resource is not used)."""
+        return max(self.load, default=0.0)
+
+    @property
+    def over_allocated(self) -> tuple[date | int, ...]:
+        """Periods whose load exceeds the capacity."""
+        return tuple(
+            p for p, x in zip(self.periods, self.load, strict=True) if x > self.capacity + 1e-9
+        )
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Load and capacity per period as a pandas DataFrame (``pandas`` extra).
+
+        Examples
+        --------
+        >>> ResourceUsage("R", "", 1.0, (0, 1), (1.0, 2.0)).to_dataframe()["over"].tolist()
+        [False, True]
+        """
+        from pmsm_core._util import require
+
+        require("pandas", "pandas")
+        import pandas as pd
+
+        frame = pd.DataFrame({"period": list(self.periods), "load": list(self.load)})
+        frame["capacity"] = self.capacity
+        frame["over"] = frame["load"] > self.capacity + 1e-9
+        return frame.set_index("period")
+
+
+def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[ResourceUsage, ...]:
+    """The load of every resource per day (dated projects) or per time unit (undated).
+
+    Parameters
+    ----------
+    project
+        The project with its resources and assignments.
+    schedule
+        Its schedule (computed with the default options when None), e.g. a levelled one.
+
+    Examples
+    --------
+    >>> from pmsm_core import Activity, Assignment, Duration, Project, Resource
+    >>> p = Project(
+    ...     "P",
+    ...     resources=[Resource("R", capacity=1.0)],
+    ...     activities=[
+    ...         Activity("A", duration=Duration(2), assignments=[Assignment("R")]),
+    ...         Activity("B", duration=Duration(3), assignments=[Assignment("R", 0.5)]),
+    ...     ],
+    ... )
+    >>> usage = resource_usage(p)[0]
+    >>> usage.periods, usage.load, usage.over_allocated
+    ((0, 1, 2), (1.5, 1.5, 0.5), (0, 1))
+    """
+    if schedule is None:
+        from pmsm_core.scheduling.schedule import schedule as run
+
+        schedule = run(project)
+    loads: dict[str, dict[Any, float]] = {r.id: {} for r in project.resources}
+    first: Any = None
+    last: Any = None
+    for activity in project.activities:
+        if not activity.assignments or activity.id not in schedule:
+            continue
+        sa = schedule[activity.id]
+        if sa.summary or sa.finish <= sa.start:  # type: ignore[operator]
+            continue
+        periods = list(_periods(project, activity.id, sa.start, sa.finish))
+        for p in periods:
+            first = p if first is None or p < first else first
+            last = p if last is None or p > last else last
+        for assignment in activity.assignments:
+            bucket = loads[assignment.resource]
+            for p in periods:
+                bucket[p] = bucket.get(p, 0.0) + assignment.units
+    if first is None:
+        axis: list[Any] = []
+    elif isinstance(first, date):
+        axis = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    else:
+        axis = list(range(first, last + 1))
+    return tuple(
+        ResourceUsage(
+            r.id,
+            r.name,
+            r.capacity,
+            tuple(axis),
+            tuple(round(loads[r.id].get(p, 0.0), 9) for p in axis),
+        )
+        for r in project.resources
+    )
+
+
+def _periods(project: Project, activity: str, start: Any, finish: Any) -> Any:
+    if not isinstance(start, datetime):
+        yield from range(int(start), math.ceil(finish))
+        return
+    calendar = project.activity_calendar(activity)
+    day = start.date()
+    while datetime.combine(day, datetime.min.time()) < finish:
+        lo = max(start, datetime.combine(day, datetime.min.time()))
+        hi = min(finish, datetime.combine(day + timedelta(days=1), datetime.min.time()))
+        if calendar.working_minutes_between(lo, hi) > 0:
+            yield day
+        day += timedelta(days=1)
+
+
+def resource_histogram(
+    project: Project,
+    schedule: Schedule | None = None,
+    *,
+    resources: list[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Draw one load histogram per resource, with its capacity and over-allocations.
+
+    Parameters
+    ----------
+    project
+        The project with its resources and assignments.
+    schedule
+        Its schedule (computed with the default options when None).
+    resources
+        Ids of the resources to draw (every resource with a load by default).
+    title
+        Figure title (the project name or id by default).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row of axes per resource, sharing the time axis.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from pmsm_core import Activity, Assignment, Duration, Project, Resource
+    >>> p = Project(
+    ...     "P",
+    ...     resources=[Resource("R", capacity=1.0)],
+    ...     activities=[Activity("A", duration=Duration(2), assignments=[Assignment("R", 2.0)])],
+    ... )
+    >>> fig = resource_histogram(p)
+    >>> len(fig.axes)
+    1
+    """
+    usage = [u for u in resource_usage(project, schedule) if u.peak > 0 or resources]
+    if resources is not None:
+        wanted = set(resources)
+        unknown = wanted - {r.id for r in project.resources}
+        if unknown:
+            msg = f"unknown resource(s) {sorted(unknown)}"
+            raise ValueError(msg)
+        usage = [u for u in resource_usage(project, schedule) if u.resource in wanted]
+    fig, first_ax = _mpl.axes(None, (11, 1.0 + 1.9 * max(1, len(usage))))
+    fig.clear()
+    axes = fig.subplots(max(1, len(usage)), 1, sharex=True, squeeze=False)[:, 0]
+    del first_ax
+    for ax, u in zip(axes, usage, strict=False):
+        over = [x > u.capacity + 1e-9 for x in u.load]
+        colours = [_mpl.OVER if o else _mpl.NORMAL for o in over]
+        positions: Any = list(u.periods)
+        dated = bool(positions) and isinstance(positions[0], date)
+        ax.bar(positions, u.load, width=0.85, color=colours, align="center" if dated else "edge")
+        ax.axhline(u.capacity, color="#333333", linestyle="--", linewidth=1.1)
+        ax.set_ylabel("units")
+        label = f"{u.name} ({u.resource})" if u.name else u.resource
+        ax.set_title(
+            f"{label}: capacity {u.capacity:g}, peak {u.peak:g}" + _over_text(u),
+            loc="left",
+            fontsize=9,
+        )
+        ax.set_ylim(0, max(u.peak, u.capacity) * 1.2 or 1)
+        ax.grid(axis="y", color=_mpl.GRID, linewidth=0.8)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    if usage and isinstance(usage[0].periods[0], date):
+        _mpl.date_axis(axes[-1])
+    elif usage:
+        axes[-1].set_xlabel("time units")
+    fig.suptitle(
+        title if title is not None else f"Resource load: {project.name or project.id}",
+        x=0.01,
+        ha="left",
+    )
+    figure: Figure = fig
+    return figure
+
+
+def _over_text(usage: ResourceUsage) -> str:
+    count = len(usage.over_allocated)
+    if not count:
+        return ""
+    unit = "day" if isinstance(usage.periods[0], date) else "period"
+    return f", over capacity on {count} {unit}{'s' if count != 1 else ''}"
