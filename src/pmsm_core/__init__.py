@@ -160,10 +160,6 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         evaluate_measures,
         process_level,
     )
-    from pmsm_core.processes.render import (
-        flow_to_dot,
-        flow_to_mermaid,
-    )
     from pmsm_core.scheduling import (
         CriticalDefinition,
         LagCalendar,
@@ -222,6 +218,25 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         service_level,
         staffing,
         utilisation,
+    )
+    from pmsm_core.viz.flow import (
+        flow_diagram,
+    )
+    from pmsm_core.viz.gantt import (
+        gantt,
+    )
+    from pmsm_core.viz.network import (
+        network_diagram,
+    )
+    from pmsm_core.viz.resources import (
+        resource_histogram,
+    )
+    from pmsm_core.viz.text import (
+        dependencies_to_mermaid,
+        flow_to_dot,
+        flow_to_mermaid,
+        schedule_to_mermaid,
+        services_to_mermaid,
     )
 
 #: Public name -> module that defines it. Everything is imported on first access, so that
@@ -341,8 +356,6 @@ _LAZY: dict[str, str] = {
     "default_questionnaire": "pmsm_core.processes.maturity",
     "evaluate_measures": "pmsm_core.processes.maturity",
     "process_level": "pmsm_core.processes.maturity",
-    "flow_to_dot": "pmsm_core.processes.render",
-    "flow_to_mermaid": "pmsm_core.processes.render",
     "CriticalDefinition": "pmsm_core.scheduling",
     "LagCalendar": "pmsm_core.scheduling",
     "Network": "pmsm_core.scheduling",
@@ -388,6 +401,15 @@ _LAZY: dict[str, str] = {
     "service_level": "pmsm_core.services.staffing",
     "staffing": "pmsm_core.services.staffing",
     "utilisation": "pmsm_core.services.staffing",
+    "flow_diagram": "pmsm_core.viz.flow",
+    "gantt": "pmsm_core.viz.gantt",
+    "network_diagram": "pmsm_core.viz.network",
+    "resource_histogram": "pmsm_core.viz.resources",
+    "dependencies_to_mermaid": "pmsm_core.viz.text",
+    "flow_to_dot": "pmsm_core.viz.text",
+    "flow_to_mermaid": "pmsm_core.viz.text",
+    "schedule_to_mermaid": "pmsm_core.viz.text",
+    "services_to_mermaid": "pmsm_core.viz.text",
 }
 
 
@@ -528,6 +550,7 @@ __all__ = [
     "default_questionnaire",
     "demo_catalogue",
     "demo_project",
+    "dependencies_to_mermaid",
     "derived_outages",
     "dump",
     "dumps",
@@ -537,10 +560,12 @@ __all__ = [
     "evaluate_measures",
     "explain_impact",
     "extend_catalogue",
+    "flow_diagram",
     "flow_graph",
     "flow_paths",
     "flow_to_dot",
     "flow_to_mermaid",
+    "gantt",
     "impact",
     "k_of_n_availability",
     "littles_law",
@@ -551,16 +576,20 @@ __all__ = [
     "make_converter",
     "map_interfaces",
     "multiwindow_alert_rules",
+    "network_diagram",
     "outage_counts",
     "outage_statistics",
     "parallel_availability",
     "process_level",
     "project_service_links",
     "read",
+    "resource_histogram",
     "schedule",
+    "schedule_to_mermaid",
     "series_availability",
     "service_availability",
     "service_level",
+    "services_to_mermaid",
     "single_points_of_failure",
     "sla_report",
     "staffing",
