@@ -31,9 +31,8 @@ def _pandas() -> Any:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str], index: str) -> pd.DataFrame:
-    pd = _pandas()
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.set_index(index)
+    frame: pd.DataFrame = _pandas().DataFrame(rows, columns=columns).set_index(index)
+    return frame
 
 
 SCHEDULE_COLUMNS = [
