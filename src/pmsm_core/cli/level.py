@@ -64,9 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 class ProgressBar:
     """A one-line progress bar on a stream, shown once a run lasts ``after`` seconds."""
 
-    def __init__(self, stream: TextIO, *, after: float = PROGRESS_AFTER, width: int = 30) -> None:
+    def __init__(self, stream: TextIO, *, after: float | None = None, width: int = 30) -> None:
         self.stream = stream
-        self.after = after
+        self.after = PROGRESS_AFTER if after is None else after
         self.width = width
         self.started = time.perf_counter()
         self.shown = False

@@ -77,23 +77,23 @@ class PriorityRule(enum.Enum):
     LST = "LST"
     """Latest start time first (CPM late start)."""
     MIN_SLACK = "MSLK"
-    """Minimum slack first: late start minus the current earliest start."""
+    """Minimum slack first (late start minus the current earliest start)."""
     GRPW = "GRPW"
-    """Greatest rank positional weight: own duration plus the durations of the direct
-    successors."""
+    """Greatest rank positional weight first (own duration plus the durations of the
+    direct successors)."""
     MTS = "MTS"
     """Most total successors (all activities that follow, directly or not)."""
     RANDOM = "RANDOM"
-    """No preference: every eligible activity is equally likely."""
+    """No preference (every eligible activity is equally likely)."""
 
 
 class ScheduleScheme(enum.Enum):
     """Schedule generation schemes."""
 
     SERIAL = "serial"
-    """Activity-incrementing: each activity goes to its earliest feasible start."""
+    """Activity-incrementing (each activity goes to its earliest feasible start)."""
     PARALLEL = "parallel"
-    """Time-incrementing: at each decision time, start what fits, by priority."""
+    """Time-incrementing (at each decision time, start what fits, by priority)."""
 
 
 class Improvement(enum.Enum):
@@ -633,8 +633,8 @@ def _makespan(inst: _Instance, starts: IntArray) -> IntArray:
 
 #: Population of the genetic algorithm, children per generation, mutation rate, and the
 #: share of the budget spent on sampling the first population (picked on PSPLIB j30).
-_POPULATION: Final = 40
-_GENERATION: Final = 40
+_POPULATION: Final = 60
+_GENERATION: Final = 60
 _MUTATION: Final = 0.05
 _SAMPLING_SHARE: Final = 0.3
 _BACKWARD_SHARE: Final = 0.5
