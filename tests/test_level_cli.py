@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pmsm_core import dumps
-from pmsm_core.cli import main
 from pmsm_core.cli import level as level_cli
+from pmsm_core.cli import main
 
 from .test_levelling import office
 

@@ -446,7 +446,36 @@ class TestDated:
             (working(p, levelled[x].start), working(p, levelled[x].finish)) for x in "AB"
         )
         assert spans[0][1] <= spans[1][0]  # A and B never share the two engineers
-        assert (working(p, n.start), working(p, n.finish)) != spans[0] or table
+        assert table is not None
+        assert over_allocations(p, levelled) == ()  # N neither, in wall-clock time
+
+    def test_moved_task_calendar_activity_is_re_checked(self) -> None:
+        """A 24-hour activity that CPM runs over a weekend (no project working time) but
+        levelling moves into the week takes its real length there: no overlap."""
+        cal = WorkCalendar.twenty_four_hours()
+        eng = [Assignment("ENG", 2)]
+        p = Project(
+            "P",
+            start=datetime(2026, 3, 6, 8),  # a Friday
+            calendars=[cal],
+            resources=[Resource("ENG", capacity=2)],
+            activities=[
+                Activity("W", duration=d(1), assignments=eng),
+                Activity(
+                    "N", duration=Duration.from_hours(40), calendar="24-hours", assignments=eng
+                ),
+                Activity("X", duration=d(2), assignments=eng),
+                Activity("Y", duration=d(5)),
+            ],
+            dependencies=[Dependency("W", "N"), Dependency("X", "Y")],
+        )
+        assert schedule(p)["N"].start == datetime(2026, 3, 6, 17)  # Friday night
+        levelled = level(p, schedules=50)
+        n = levelled["N"]
+        assert n.start == datetime(2026, 3, 10, 17)  # after X (Fri, Mon) and W (Tue)
+        assert n.finish == cal.add(n.start, 40 * 60) == datetime(2026, 3, 12, 9)
+        assert over_allocations(p, levelled) == ()
+        assert not [w for w in levelled.warnings if w.kind == "levelling-calendar"]
 
     def test_resource_calendar_is_reported(self) -> None:
         """A levelled resource with a calendar of its own gets a warning."""

@@ -75,7 +75,6 @@ from pmsm_core.scheduling.schedule import (
     _assemble,
     _compile_and_run,
     _coordinate,
-    _integer_network,
     _LeafTimes,
     _to_datetimes,
 )
@@ -537,15 +536,17 @@ def level(
         compiled, times = _compile_and_run(project, options)
         cpm = _assemble(compiled, times, options)
     problem = _problem(compiled, cpm, options, within_float)
+    deadline = None if time_limit is None else t0 + time_limit
     for attempt in range(_REPAIRS + 1):
         grid = _grid(problem)
+        left = None if deadline is None else max(0.05, deadline - time.perf_counter())
         found = _solve(
             problem,
             grid,
             method=method,
             schedules=schedules,
             seed=seed,
-            time_limit=time_limit,
+            time_limit=left,
             rule=rule,
             scheme=scheme,
             improvement=improvement,
@@ -553,7 +554,8 @@ def level(
             progress=progress,
         )
         longer_lags, longer = _repairs(problem, found.starts.astype(np.int64) * grid)
-        if attempt == _REPAIRS or not (longer_lags or longer):
+        out_of_time = deadline is not None and time.perf_counter() >= deadline
+        if attempt == _REPAIRS or out_of_time or not (longer_lags or longer):
             break
         # an elapsed lag or an activity on its own calendar came out longer in project
         # working time where levelling moved it: lengthen it and level again (the last
@@ -563,7 +565,26 @@ def level(
             problem.lags[e] = max(problem.lags[e] + more, problem.compiled.lags[e] if last else 0)
         for i, more in longer.items():
             problem.durations[i] += more
-        problem.weights = _network(problem, 1).weights.astype(np.int64)
+        problem.weights = _weights(problem)
+    for e in longer_lags:
+        c = problem.compiled
+        problem.warnings.append(
+            ScheduleWarning(
+                "levelling-calendar",
+                c.leaves[c.successors[e]],
+                f"the elapsed lag from {c.leaves[c.predecessors[e]]!r} is shorter than "
+                "asked for after levelling (the search ran out of rounds or time)",
+            )
+        )
+    for i in longer:
+        problem.warnings.append(
+            ScheduleWarning(
+                "levelling-calendar",
+                problem.compiled.leaves[i],
+                "on its own calendar it runs longer than levelling assumed, so it may "
+                "overlap its successors or other work (the search ran out of rounds or time)",
+            )
+        )
     starts = found.starts.astype(np.int64) * grid
     return _result(
         project,
@@ -676,40 +697,39 @@ def _problem(
     lags = np.asarray(compiled.lags, dtype=np.int64)
     own = np.zeros(n, bool)
     elapsed = np.zeros(m, bool)
-    if compiled.single_calendar:
-        network, table, origin = _integer_network(compiled)
-        result = network.cpm(
-            start=0,
-            multiple_critical_paths=options.multiple_critical_paths,
-            honor_constraints=options.honor_constraints,
-        )
-        cpm_start = result.start.astype(np.int64)
-        late_start = result.late_start.astype(np.int64)
+    rows = [cpm[aid] for aid in compiled.leaves]
+    if project.start is None:
+        table, origin = None, 0
+        cpm_start = np.asarray([r.start for r in rows], dtype=np.int64)
+        late_start = np.asarray([r.late_start for r in rows], dtype=np.int64)
     else:
-        # several calendars or elapsed lags: the CPM dates, read in project working time;
-        # an activity on another calendar takes its CPM length in project working time,
-        # an elapsed lag its length in working time at the CPM dates (both re-checked
-        # where levelling moves them)
+        # the CPM dates in the project calendar's working time; with several calendars
+        # or elapsed lags, an activity on another calendar takes its CPM length in project
+        # working time and an elapsed lag its length in working time at the CPM dates
+        # (both re-checked where levelling moves them)
         table = project.calendar.table
-        assert project.start is not None
-        assert compiled.calendars is not None
         origin = table.to_working(to_minute_index(project.start))
 
-        def at(value: Any) -> int:
-            return int(table.to_working(to_minute_index(value)) - origin)
+        def at(values: list[Any]) -> IntArray:
+            minutes = np.asarray([to_minute_index(v) for v in values], dtype=np.int64)
+            out: IntArray = table.to_working_array(minutes) - origin
+            return out
 
-        rows = [cpm[aid] for aid in compiled.leaves]
-        cpm_start = np.asarray([at(r.start) for r in rows], dtype=np.int64)
-        cpm_finish = np.asarray([at(r.finish) for r in rows], dtype=np.int64)
-        late_start = np.asarray([at(r.late_start) for r in rows], dtype=np.int64)
-        own = np.asarray([cal is not project.calendar for cal in compiled.calendars], dtype=bool)
-        d = np.where(own, np.maximum(cpm_finish - cpm_start, 0), d)
-        elapsed = np.asarray(compiled.lag_elapsed, dtype=bool)
-        for e in np.flatnonzero(elapsed):
-            p = compiled.predecessors[e]
-            anchor = rows[p].finish if compiled.types[e] in (0, 2) else rows[p].start
-            assert isinstance(anchor, datetime)
-            lags[e] = _elapsed_in_working(table, origin, anchor, int(lags[e]))
+        cpm_start = at([r.start for r in rows])
+        late_start = at([r.late_start for r in rows])
+        if not compiled.single_calendar:
+            assert compiled.calendars is not None
+            cpm_finish = at([r.finish for r in rows])
+            own = np.asarray(
+                [cal is not project.calendar for cal in compiled.calendars], dtype=bool
+            )
+            d = np.where(own, np.maximum(cpm_finish - cpm_start, 0), d)
+            elapsed = np.asarray(compiled.lag_elapsed, dtype=bool)
+            for e in np.flatnonzero(elapsed):
+                p = compiled.predecessors[e]
+                anchor = rows[p].finish if compiled.types[e] in (0, 2) else rows[p].start
+                assert isinstance(anchor, datetime)
+                lags[e] = _elapsed_in_working(table, origin, anchor, int(lags[e]))
     types = np.asarray(compiled.types, dtype=np.int8)
     # work resources with assignments on leaves that take time
     resources: list[str] = []
@@ -788,7 +808,7 @@ def _problem(
         latest=late_start.copy() if within_float else None,
         warnings=warnings,
     )
-    problem.weights = _network(problem, 1).weights.astype(np.int64)
+    problem.weights = _weights(problem)
     return problem
 
 
@@ -839,10 +859,12 @@ def _own_dates(problem: _Problem, i: int, start: int) -> tuple[datetime, datetim
     """Start and finish of an activity on its own calendar that starts at ``start``."""
     c = problem.compiled
     assert c.calendars is not None
+    assert c.project.start is not None
     calendar = c.calendars[i]
-    first = calendar.next_working_instant(
-        _datetime_at(problem.table, problem.origin, start, finish=False)
-    )
+    # the earliest instant of that working minute (Friday 17:00 rather than Monday 08:00):
+    # nothing on the project calendar runs between the two
+    earliest = max(c.project.start, _datetime_at(problem.table, problem.origin, start, finish=True))
+    first = calendar.next_working_instant(earliest)
     return first, calendar.add(first, c.durations[i]) if c.durations[i] else first
 
 
@@ -862,6 +884,19 @@ def _grid(problem: _Problem) -> int:
     values = np.abs(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
     values = values[values > 0]
     return int(np.gcd.reduce(values)) if values.size else 1
+
+
+def _weights(problem: _Problem) -> IntArray:
+    """One weight per link: ``start[s] >= start[p] + w`` (as in the CPM network)."""
+    c = problem.compiled
+    P = np.asarray(c.predecessors, dtype=np.int64)
+    S = np.asarray(c.successors, dtype=np.int64)
+    t, d = problem.types, problem.durations
+    w = problem.lags.copy()
+    if P.size:
+        w += np.where((t == 0) | (t == 2), d[P], 0)
+        w -= np.where((t == 2) | (t == 3), d[S], 0)
+    return w
 
 
 def _network(problem: _Problem, grid: int) -> Network:

@@ -386,7 +386,7 @@ class _Free:
     def __init__(self, inst: _Instance, free: npt.NDArray[Any]) -> None:
         self.inst = inst
         self.free = free
-        self.rows = np.arange(free.shape[0])
+        self.frontier = np.zeros(free.shape[0], np.int64)
 
     @property
     def horizon(self) -> int:
@@ -403,12 +403,19 @@ class _Free:
     def first_fit(
         self, sub: npt.NDArray[np.intp] | None, rj: npt.NDArray[Any], dj: IntArray, es: IntArray
     ) -> IntArray:
-        """First ``t >= es`` per row where demand ``rj`` fits for ``dj`` periods, or -1.
+        """First ``t >= es`` per row where demand ``rj`` fits for ``dj`` periods.
 
-        ``sub`` selects rows of the batch (one row may appear several times).
+        ``sub`` selects rows of the batch (one row may appear several times). Only the
+        window from the smallest ``es`` to the latest ``max(es, frontier) + d`` is
+        searched: beyond a row's frontier (the last finish placed) everything fits.
         """
         inst = self.inst
-        free = self.free if sub is None else self.free[sub]
+        front = self.frontier if sub is None else self.frontier[sub]
+        hi = int((np.maximum(es, front) + dj).max(initial=0)) + 1
+        if hi > self.horizon:
+            self.grow(hi)
+        lo = max(0, int(es.min())) if es.size else 0
+        free = self.free[:, :, lo:hi] if sub is None else self.free[sub, :, lo:hi]
         B, K, H = free.shape
         dmax = int(dj.max(initial=0))
         width = H + dmax
@@ -423,32 +430,22 @@ class _Free:
         t = np.arange(H)
         index = (np.arange(B) * (width + 1))[:, None] + t[None, :]
         good = count.ravel()[index + dj[:, None]] == count[:, :H]
-        good &= t[None, :] >= es[:, None]
+        good &= t[None, :] >= (es - lo)[:, None]
         at = np.argmax(good, axis=1)
-        return np.where(good[np.arange(B), at], at, -1)
+        found = good[np.arange(B), at]
+        if not found.all():  # pragma: no cover - the frontier guarantees a fit
+            msg = "internal error: no fitting start below the frontier"
+            raise SchedulingError(msg)
+        out: IntArray = at + lo
+        return out
 
     def earliest(self, j: npt.NDArray[np.intp], es: IntArray, latest: IntArray | None) -> IntArray:
         """Earliest fitting start >= ``es`` of activity ``j[b]`` in each row; with latest
         starts, -1 where none is early enough."""
-        inst = self.inst
-        dj = inst.d[j]
-        rj = inst.r[j]
-        lim = latest[j] if latest is not None else None
-        while True:
-            end = int((es + dj).max(initial=0))
-            if end > self.horizon:
-                self.grow(end)
-                continue
-            s = self.first_fit(None, rj, dj, es)
-            if lim is None:
-                if (s < 0).any():
-                    self.grow()
-                    continue
-                return s
-            if ((s < 0) & (lim + dj > self.horizon)).any():
-                self.grow()
-                continue
-            return np.where((s >= 0) & (s <= lim), s, -1)
+        s = self.first_fit(None, self.inst.r[j], self.inst.d[j], es)
+        if latest is None:
+            return s
+        return np.where(s <= latest[j], s, -1)
 
     def take(self, s: IntArray, j: npt.NDArray[np.intp], *, clip: bool) -> FloatArray | None:
         """Use the capacity of activity ``j[b]`` started at ``s[b]``; with ``clip``, never
@@ -458,6 +455,7 @@ class _Free:
         end = int((s + dj).max(initial=0))
         if end > self.horizon:
             self.grow(end)
+        np.maximum(self.frontier, s + dj, out=self.frontier)
         free = self.free
         H = free.shape[2]
         rel = np.arange(H)[None, :] - s[:, None]
@@ -511,6 +509,9 @@ def _sgs(
             cand = fixed[:, pin : pin + 1] + weight[pin][None, :]
             lb[:, succ[pin]] = np.maximum(lb[:, succ[pin]], cand)
     capacity = _Free(inst, free)
+    if fixed is not None and inst.is_pinned.any():
+        ends = fixed[:, inst.is_pinned] + inst.d[inst.is_pinned][None, :]
+        capacity.frontier = np.maximum(ends.max(axis=1), 0)
     tcur = np.zeros(B, np.int64)
     for _ in range(inst.free_count):
         eligible = unplaced[:, :n] == 0
@@ -555,17 +556,7 @@ def _parallel_pick(
     B, n = eligible.shape
     pb, pj = np.nonzero(eligible)
     es = np.maximum(lb[pb, pj], tcur[pb])
-    dj = inst.d[pj]
-    while True:
-        end = int((es + dj).max(initial=0))
-        if end > capacity.horizon:
-            capacity.grow(end)
-            continue
-        e = capacity.first_fit(pb, inst.r[pj], dj, es)
-        if (e < 0).any():
-            capacity.grow()
-            continue
-        break
+    e = capacity.first_fit(pb, inst.r[pj], inst.d[pj], es)
     emat = np.full((B, n), np.iinfo(np.int64).max, np.int64)
     emat[pb, pj] = e
     best = emat.min(axis=1)
