@@ -530,6 +530,14 @@ class TestDated:
 
 
 class TestApi:
+    def test_nothing_to_level(self) -> None:
+        """An empty project, and one without resources, level to their CPM schedule."""
+        empty = level(Project("E", resources=[Resource("R")]))
+        assert empty.activities == () and empty.makespan == 0
+        plain = Project("P", activities=[Activity("A", duration=Duration(3))])
+        levelled = level(plain)
+        assert levelled.finish == 3 and levelled.schedules == 1 and levelled.delayed == ()
+
     def test_demand_above_capacity(self) -> None:
         """An assignment no capacity can hold is a clear error."""
         p = Project(
@@ -586,6 +594,11 @@ class TestApi:
         assert set(plain["activities"][0]) | {"delay", "explanation"} == set(data["activities"][0])
         assert data["finish"] == "2026-03-10T12:00" and data["cpm_finish"] == plain["finish"]
         assert {a["id"]: a["delay"] for a in data["activities"]}["A"] == 720
+
+    def test_html(self) -> None:
+        """Notebooks show the finish before and after and why activities moved."""
+        html = level(house())._repr_html_()
+        assert "finish 7 → 7" in html and "waits 2 for W (held by WL, P)" in html
 
     def test_to_dataframe(self) -> None:
         """One row per activity with the delay and its explanation."""

@@ -134,7 +134,7 @@ def level_report(project: Project, result: LevelledSchedule) -> str:
     method = (
         f"CP-SAT{' (optimal)' if result.optimal else ''}"
         if result.method == "cp-sat"
-        else f"{result.schedules} schedules"
+        else f"{result.schedules} schedule{'' if result.schedules == 1 else 's'}"
     )
     lines = [
         (

@@ -384,6 +384,22 @@ class LevelledSchedule:
             )
         return pd.DataFrame(rows).set_index("id")
 
+    def _repr_html_(self) -> str:
+        from pmsm_core.viz.html import MAX_ROWS, _cell, _table
+
+        title = (
+            f"Levelled schedule of {self.project_id}: finish {_cell(self.cpm.finish)} → "
+            f"{_cell(self.finish)}; {len(self.delayed)} activities moved"
+        )
+        if self.unresolved:
+            title += f"; {len(self.unresolved)} over capacity"
+        rows = [
+            [a.id, a.name, a.start, a.finish, a.cpm_start, a.delay, a.explanation]
+            for a in self.activities[:MAX_ROWS]
+        ]
+        headers = ["id", "name", "start", "finish", "CPM start", "delay", "why"]
+        return _table(title, headers, rows, len(self.activities))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: the fields of ``pmsm level --format json``.
 
@@ -784,8 +800,8 @@ def _problem(
                 ScheduleWarning(
                     "resource-calendar",
                     rid,
-                    f"its calendar {resource.calendar!r} is not honoured: levelling counts "
-                    "its capacity on the project calendar",
+                    f"a resource with its own calendar {resource.calendar!r}, which levelling "
+                    "does not honour: its capacity counts on the project calendar",
                 )
             )
     problem = _Problem(

@@ -173,8 +173,8 @@ class _Instance:
         self.n = n
         d = network.durations.astype(np.int64)
         self.d = d
-        dem = np.asarray(demands, dtype=np.float64).reshape(n, -1) if n else np.zeros((0, 0))
         cap = np.asarray(capacities, dtype=np.float64).reshape(-1)
+        dem = np.asarray(demands, dtype=np.float64).reshape(n, -1) if n else np.zeros((0, cap.size))
         if dem.shape[1] != cap.shape[0]:
             msg = f"demands have {dem.shape[1]} resources, capacities {cap.shape[0]}"
             raise ValidationError(msg, path="demands")
