@@ -656,6 +656,18 @@ class TestKernel:
         assert r.starts[0] == 2 and r.starts[2] >= 6
         assert sorted([r.starts[1], r.starts[0]]) in ([0, 2],) or r.starts[1] >= 5
 
+    def test_cp_sat_needs_units_in_steps(self) -> None:
+        """CP-SAT works on whole numbers: units of a third of a person are refused."""
+        net = Network([2, 2], [], [])
+        with pytest.raises(ValidationError, match=r"steps of 0\.0001"):
+            solve_cp_sat(net, [[1 / 3], [1 / 3]], [0.5])
+
+    def test_schedule_budget_is_exact(self) -> None:
+        """The search never generates more schedules than asked for."""
+        project, _ = read_sm(J30 / "j3013_1.sm")
+        for n in (2, 3, 7, 100):
+            assert n - 2 <= level(project, schedules=n).schedules <= n
+
     def test_cp_sat_kernel(self) -> None:
         """The exact kernel on a three-activity network."""
         net = Network.from_edges([2, 3, 2], [(0, 2)])
