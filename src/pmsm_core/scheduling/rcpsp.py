@@ -93,7 +93,8 @@ class PriorityRule(enum.Enum):
     MTS = "MTS"
     """Most total successors (all activities that follow, directly or not)."""
     RANDOM = "RANDOM"
-    """No preference (every eligible activity is equally likely)."""
+    """No preference (sampling draws every eligible activity with equal chance; a single
+    pass takes the lowest index)."""
 
 
 class ScheduleScheme(enum.Enum):
