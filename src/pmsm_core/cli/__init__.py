@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("pmsm_core.cli.demo", "show the embedded demo project"),
     "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
     "gantt": ("pmsm_core.cli.gantt", "draw a Gantt chart of a project (PNG, SVG, PDF)"),
+    "level": ("pmsm_core.cli.level", "level resources: no resource over capacity, links kept"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
     "service": (

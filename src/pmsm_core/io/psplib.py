@@ -3,9 +3,11 @@
 Both describe single-mode resource-constrained projects: integer durations, finish-to-start
 precedence without lags, renewable resources with constant capacity and per-activity
 demands. They become undated :class:`~pmsm_core.Project` values: activities ``"1"`` ..
-``"n"`` (the dummy source and sink included, as zero-duration milestones), resources
+``"n"`` (the dummy source and sink included, as zero-duration milestones), work resources
 ``"R1"`` .. ``"Rk"`` with their capacity, and one assignment per positive demand (units =
-demand).
+demand); :func:`~pmsm_core.level` schedules them within those capacities. Nonrenewable
+resources of ``.sm`` files (a total for the whole project) become material resources
+``"N1"`` ...; multi-mode files and doubly constrained resources are refused.
 
 PSPLIB: R. Kolisch and A. Sprecher (1997), PSPLIB - A project scheduling problem library,
 European Journal of Operational Research 96(1), 205-216.
@@ -23,7 +25,7 @@ import attrs
 from pmsm_core.calendars import Duration
 from pmsm_core.exceptions import DocumentError, Problem
 from pmsm_core.model.project import Activity, Dependency, Project
-from pmsm_core.model.resources import Assignment, Resource
+from pmsm_core.model.resources import Assignment, Resource, ResourceKind
 
 __all__ = ["SmInfo", "read", "read_rcp", "read_sm", "reads_rcp", "reads_sm"]
 
@@ -166,6 +168,25 @@ def reads_sm(text: str | bytes, *, name: str = "instance") -> tuple[Project, SmI
         msg = "expected the number of renewable resources"
         raise lines.error(msg, res_line)
     k = renewable[0]
+    others = []
+    for label in ("nonrenewable", "doubly constrained"):
+        lines.pos = 0
+        try:
+            at = lines.find(rf"-\s*{label}\s*:")
+        except DocumentError:
+            others.append(0)
+            continue
+        count = lines.ints(at, re.sub(r"[A-Za-z]", " ", lines.lines[at].split(":")[-1]), label)
+        if len(count) != 1 or not 0 <= count[0] <= 1000:
+            msg = f"expected the number of {label} resources"
+            raise lines.error(msg, at)
+        others.append(count[0])
+    nonrenewable, doubly = others
+    if doubly:
+        msg = "doubly constrained resources are not supported (only renewable and nonrenewable)"
+        raise lines.error(msg)
+    columns = k + nonrenewable
+    lines.pos = res_line + 1
     mpm = due = None
     try:
         info_line = lines.find(r"PROJECT INFORMATION")
@@ -202,8 +223,8 @@ def reads_sm(text: str | bytes, *, name: str = "instance") -> tuple[Project, SmI
     demands: dict[int, list[int]] = {}
     for line_no, row in lines.data_rows():
         values = lines.ints(line_no, row, "a request row")
-        if len(values) != 3 + k:
-            msg = f"a request row is 'job mode duration' and {k} demands"
+        if len(values) != 3 + columns:
+            msg = f"a request row is 'job mode duration' and {columns} demands"
             raise lines.error(msg, line_no)
         job, _, duration = values[:3]
         if not 1 <= job <= n or job in durations:
@@ -215,22 +236,22 @@ def reads_sm(text: str | bytes, *, name: str = "instance") -> tuple[Project, SmI
         durations[job] = duration
         demands[job] = values[3:]
     capacities: list[int] = []
-    if k:
+    if columns:
         lines.find(r"RESOURCEAVAILABILITIES")
         rows = lines.data_rows()
         if not rows:
             msg = "missing resource capacities"
             raise lines.error(msg)
         capacities = lines.ints(rows[-1][0], rows[-1][1], "resource capacities")
-        if len(capacities) != k or any(c < 0 for c in capacities):
-            msg = f"expected {k} non-negative capacities"
+        if len(capacities) != columns or any(c < 0 for c in capacities):
+            msg = f"expected {columns} non-negative capacities"
             raise lines.error(msg, rows[-1][0])
     missing = sorted(set(range(1, n + 1)) - set(durations))
     if missing or len(successors) != n:
         gone = missing or sorted(set(range(1, n + 1)) - set(successors))
         msg = f"jobs {gone[:5]} have no precedence or request row"
         raise lines.error(msg)
-    project = _build(name, n, durations, successors, demands, capacities)
+    project = _build(name, n, durations, successors, demands, capacities, renewable=k)
     return project, SmInfo(horizon=horizon, mpm_time=mpm, due_date=due)
 
 
@@ -250,15 +271,23 @@ def _build(
     successors: dict[int, list[int]],
     demands: dict[int, list[int]],
     capacities: list[int],
+    *,
+    renewable: int | None = None,
 ) -> Project:
+    k = len(capacities) if renewable is None else renewable
+    labels = [f"R{i + 1}" for i in range(k)] + [f"N{i + 1}" for i in range(len(capacities) - k)]
     resources = [
-        Resource(f"R{i + 1}", f"R {i + 1}", capacity=float(c)) for i, c in enumerate(capacities)
+        Resource(
+            label,
+            f"{label[0]} {label[1:]}",
+            capacity=float(c),
+            kind=ResourceKind.WORK if i < k else ResourceKind.MATERIAL,
+        )
+        for i, (label, c) in enumerate(zip(labels, capacities, strict=True))
     ]
     activities = []
     for job in range(1, n + 1):
-        assignments = [
-            Assignment(f"R{i + 1}", float(u)) for i, u in enumerate(demands[job]) if u > 0
-        ]
+        assignments = [Assignment(labels[i], float(u)) for i, u in enumerate(demands[job]) if u > 0]
         activities.append(
             Activity(str(job), f"job {job}", Duration(durations[job]), assignments=assignments)
         )

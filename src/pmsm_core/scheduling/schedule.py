@@ -125,12 +125,20 @@ def schedule(project: Project, *, options: ScheduleOptions | None = None) -> Sch
     """
     options = options or ScheduleOptions()
     with no_gc():
-        compiled = compile_project(project, options)
-        times = _run(compiled, options)
-        if compiled.deferred:
-            _resolve_deferred(compiled, times)
-            times = _run(compiled, options)
+        compiled, times = _compile_and_run(project, options)
         return _assemble(compiled, times, options)
+
+
+def _compile_and_run(
+    project: Project, options: ScheduleOptions
+) -> tuple[CompiledProject, _LeafTimes]:
+    """Compile ``project`` (summary links resolved) and run the CPM engine on it."""
+    compiled = compile_project(project, options)
+    times = _run(compiled, options)
+    if compiled.deferred:
+        _resolve_deferred(compiled, times)
+        times = _run(compiled, options)
+    return compiled, times
 
 
 def _run(
@@ -152,9 +160,13 @@ def _resolve_deferred(compiled: CompiledProject, times: _LeafTimes) -> None:
 # --------------------------------------------------------------------------- integer engine
 
 
-def _integer_engine(compiled: CompiledProject, options: ScheduleOptions) -> _LeafTimes:
+def _integer_network(
+    compiled: CompiledProject,
+) -> tuple[Network, WorkingTimeTable | None, int]:
+    """The CPM network of a single-calendar project in working minutes (or units), with
+    its constraints and deadlines; the project calendar's table and the working-minute
+    coordinate of the project start (None and 0 for undated projects)."""
     project = compiled.project
-    n = len(compiled.leaves)
     durations = np.asarray(compiled.durations, dtype=np.int64)
     network = Network(
         durations,
@@ -170,22 +182,30 @@ def _integer_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Lea
         table = project.calendar.table
         origin = table.to_working(to_minute_index(project.start))
 
-    def coordinate(value: datetime | int | None, kind: int) -> int:
-        if value is None:
-            return int(NONE)
-        if table is None:
-            return int(value)  # type: ignore[arg-type]
-        assert isinstance(value, datetime)
-        return table.to_working(to_minute_index(value)) - origin
-
     ctypes = compiled.constraint_types
     if any(ctypes) or any(d is not None for d in compiled.deadlines):
         times = [
-            coordinate(d, k) if d is not None else 0
-            for d, k in zip(compiled.constraint_dates, ctypes, strict=True)
+            _coordinate(table, origin, d) if d is not None else 0 for d in compiled.constraint_dates
         ]
-        deadlines = [coordinate(d, 0) for d in compiled.deadlines]
+        deadlines = [_coordinate(table, origin, d) for d in compiled.deadlines]
         network = network.with_constraints(ctypes, times, deadlines=deadlines)
+    return network, table, origin
+
+
+def _coordinate(table: WorkingTimeTable | None, origin: int, value: datetime | int | None) -> int:
+    """A date of the project in the integer engine's timeline (``NONE`` for None)."""
+    if value is None:
+        return int(NONE)
+    if table is None:
+        return int(value)  # type: ignore[arg-type]
+    assert isinstance(value, datetime)
+    return table.to_working(to_minute_index(value)) - origin
+
+
+def _integer_engine(compiled: CompiledProject, options: ScheduleOptions) -> _LeafTimes:
+    n = len(compiled.leaves)
+    durations = np.asarray(compiled.durations, dtype=np.int64)
+    network, table, origin = _integer_network(compiled)
     result = network.cpm(
         start=0,
         multiple_critical_paths=options.multiple_critical_paths,
