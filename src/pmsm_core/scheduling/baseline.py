@@ -8,7 +8,10 @@ Planned cost of a leaf activity (:func:`planned_costs`) = its fixed cost + for e
 assignment the resource's ``cost_per_hour`` x the assignment's work in hours (the work is
 ``duration x units`` when not given; undated projects count time units as hours, as
 :attr:`~pmsm_core.Project.total_cost` does) + the resource's ``cost_per_use`` + the cost of
-procurement items tied to the activity. Summaries carry the sum of their leaves.
+procurement items tied to the activity. Summaries carry the sum of their leaves; the fixed
+cost of a summary itself and procurement tied to no leaf activity are *unallocated*
+(:func:`unallocated_cost`): they count in the project's total cost but have no dates to
+spread over, so they stay out of baselines and of the budget at completion.
 
 Variances follow Microsoft Project's fields: *Start Variance* = start - baseline start,
 *Finish Variance* = finish - baseline finish, *Duration Variance* = duration - baseline
@@ -43,6 +46,7 @@ __all__ = [
     "compare_with_baseline",
     "planned_costs",
     "save_baseline",
+    "unallocated_cost",
 ]
 
 
@@ -85,6 +89,26 @@ def planned_costs(project: Project) -> dict[str, float]:
         if item.activity is not None and item.activity in costs:
             costs[item.activity] += item.cost
     return _with_summaries(project, costs)
+
+
+def unallocated_cost(project: Project) -> float:
+    """Fixed costs of summaries and procurement tied to no leaf activity.
+
+    Examples
+    --------
+    >>> from pmsm_core import Activity, ProcurementItem, Project
+    >>> unallocated_cost(
+    ...     Project("P", activities=[Activity("A")], procurement=[ProcurementItem("PO", cost=90.0)])
+    ... )
+    90.0
+    """
+    summaries = [a.cost for a in project.activities if project.is_summary(a.id)]
+    items = [
+        i.cost
+        for i in project.procurement
+        if i.activity is None or i.activity not in project or project.is_summary(i.activity)
+    ]
+    return math.fsum([*summaries, *items])
 
 
 def _with_summaries(project: Project, leaf: dict[str, float]) -> dict[str, float]:
