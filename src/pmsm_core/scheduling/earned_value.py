@@ -38,6 +38,7 @@ interpolation); after the status date EV and AC are None.
 
 from __future__ import annotations
 
+import calendar
 import enum
 import itertools
 import math
@@ -81,6 +82,8 @@ EAC_METHODS: Final = {
     "bottom-up": "AC + ETC (bottom-up)",
 }
 _PERIODS: Final = ("day", "week", "month")
+#: Forecasts further out than this many periods are not dated.
+_MAX_PERIODS: Final = 100_000
 #: Boundaries x activities handled per numpy block (bounds the memory of a block).
 _BLOCK: Final = 4_000_000
 
@@ -146,7 +149,7 @@ class EarnedSchedule:
     sv_t: float
     spi_t: float | None
     ieac_t: float | None
-    es_time: datetime | int
+    es_time: datetime | int | None
     forecast_finish: datetime | int | None
 
 
@@ -161,7 +164,11 @@ class BudgetCheck:
 
 
 def _ratio(a: float, b: float) -> float | None:
-    return a / b if b else None
+    """``a / b``, None when undefined (a zero or vanishing denominator)."""
+    if not b:
+        return None
+    value = a / b
+    return value if math.isfinite(value) else None
 
 
 @attrs.frozen(repr=False)
@@ -364,12 +371,8 @@ class _Grid:
             return zero + timedelta(days=7 * k)
         month = zero.month - 1 + k
         year, month = zero.year + month // 12, month % 12 + 1
-        for day in range(zero.day, 27, -1):
-            try:
-                return zero.replace(year=year, month=month, day=day)
-            except ValueError:
-                continue
-        return zero.replace(year=year, month=month, day=28)
+        day = min(zero.day, calendar.monthrange(year, month)[1])
+        return zero.replace(year=year, month=month, day=day)
 
     def bound(self, k: int) -> Any:
         """Boundary ``k`` (extended past the grid by the period rule or the last step)."""
@@ -401,7 +404,15 @@ class _Grid:
         return float(k + ((at - lo) / span if span > 0 else 0.0))
 
     def time_at(self, position: float) -> Any:
-        """The instant at ``position`` periods from time zero."""
+        """The instant at ``position`` periods from time zero (None beyond reach)."""
+        if not math.isfinite(position) or position > _MAX_PERIODS:
+            return None
+        try:
+            return self._time_at(position)
+        except (OverflowError, ValueError):
+            return None
+
+    def _time_at(self, position: float) -> Any:
         k = max(0, math.floor(position))
         frac = position - k
         lo, hi = self.working([self.bound(k), self.bound(k + 1)])
@@ -474,6 +485,38 @@ def _coords(table: WorkingTimeTable | None, times: Sequence[Any]) -> FloatArray:
     return table.to_working_array(index).astype(np.float64)
 
 
+def _minutes(times: Sequence[Any], dated: bool) -> FloatArray:
+    """Wall-clock minute indices of ``times`` (the units themselves undated)."""
+    if not dated:
+        return np.asarray(times, dtype=np.float64)
+    index = _datetime64_to_index(np.asarray(times, dtype="datetime64[m]"))
+    return index.astype(np.float64)
+
+
+def _spans(
+    table: WorkingTimeTable | None,
+    starts: Sequence[Any],
+    finishes: Sequence[Any],
+    accrual: CostAccrual,
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
+    """Working-time spans and, for what accrues at an instant (zero-length spans, start or
+    end accrual), that instant on the wall clock: ``(start_w, finish_w, ramp, instant)``."""
+    sw = _coords(table, starts)
+    fw = np.maximum(_coords(table, finishes), sw)
+    dated = table is not None
+    if accrual is CostAccrual.END:
+        return sw, fw, np.zeros(sw.shape[0], bool), _minutes(finishes, dated)
+    ramp = fw > sw if accrual is CostAccrual.PRORATED else np.zeros(sw.shape[0], bool)
+    return sw, fw, ramp, _minutes(starts, dated)
+
+
+def _groups(calendar_ids: list[str | None]) -> dict[str | None, list[int]]:
+    groups: dict[str | None, list[int]] = {}
+    for i, cal in enumerate(calendar_ids):
+        groups.setdefault(cal, []).append(i)
+    return groups
+
+
 def _spread(
     tables: dict[str | None, WorkingTimeTable | None],
     calendar_ids: list[str | None],
@@ -484,18 +527,17 @@ def _spread(
     accrual: CostAccrual,
 ) -> FloatArray:
     """Cumulative spread at ``times`` of values over per-activity spans, grouped by
-    calendar (each group measured in its own working time)."""
+    calendar (each group measured in its own working time; instants on the wall clock)."""
     out = np.zeros(len(times), dtype=np.float64)
-    groups: dict[str | None, list[int]] = {}
-    for i, cal in enumerate(calendar_ids):
-        groups.setdefault(cal, []).append(i)
-    for cal, members in groups.items():
+    for cal, members in _groups(calendar_ids).items():
         table = tables[cal]
-        s = [starts[i] for i in members]
-        f = [finishes[i] for i in members]
-        sw, fw, bw = _coords(table, s), _coords(table, f), _coords(table, times)
+        sw, fw, ramp, instant = _spans(
+            table, [starts[i] for i in members], [finishes[i] for i in members], accrual
+        )
         vals = np.asarray([values[i] for i in members], dtype=np.float64)
-        out += cumulative(sw, np.maximum(fw, sw), vals, bw, accrual)
+        out += cumulative(sw[ramp], fw[ramp], vals[ramp], _coords(table, times))
+        point = instant[~ramp]
+        out += cumulative(point, point, vals[~ramp], _minutes(times, table is not None))
     return out
 
 
@@ -696,7 +738,7 @@ def earned_value(
         EstimateAtCompletion(
             "cpi-spi",
             EAC_METHODS["cpi-spi"],
-            None if not cpi or not spi else ac + (bac - ev) / (cpi * spi),
+            None if not cpi or not spi else _plus(ac, _ratio(bac - ev, cpi * spi)),
         ),
         EstimateAtCompletion("bottom-up", EAC_METHODS["bottom-up"], ac + etc_bottom_up),
     )
@@ -758,6 +800,10 @@ def earned_value(
     )
 
 
+def _plus(a: float, b: float | None) -> float | None:
+    return None if b is None else a + b
+
+
 def _currents(current: dict[str, float], ids: list[str]) -> list[float]:
     return [current.get(i, 0.0) for i in ids]
 
@@ -781,27 +827,17 @@ def _per_activity_pv(
 ) -> FloatArray:
     """Each activity's planned value at the status date (its baseline cost x the share of
     its baseline span elapsed, by the accrual rule)."""
-    n = len(cals)
-    out = np.zeros(n, dtype=np.float64)
-    groups: dict[str | None, list[int]] = {}
-    for i, cal in enumerate(cals):
-        groups.setdefault(cal, []).append(i)
-    for cal, members in groups.items():
+    out = np.zeros(len(cals), dtype=np.float64)
+    for cal, members in _groups(cals).items():
         idx = np.asarray(members, dtype=np.int64)
         table = tables[cal]
-        s_list = [starts[i] for i in members]
-        f_list = [finishes[i] for i in members]
-        s, f = _coords(table, s_list), _coords(table, f_list)
-        t = float(_coords(table, [status])[0])
-        f = np.maximum(f, s)
-        if accrual is CostAccrual.START:
-            f = s
-        elif accrual is CostAccrual.END:
-            s = f
-        span = f - s
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.where(span > 0, np.clip((t - s) / np.where(span > 0, span, 1), 0, 1), 0.0)
-        frac = np.where(span > 0, frac, (t >= s).astype(np.float64))
+        sw, fw, ramp, instant = _spans(
+            table, [starts[i] for i in members], [finishes[i] for i in members], accrual
+        )
+        t_w = float(_coords(table, [status])[0])
+        t_m = float(_minutes([status], table is not None)[0])
+        span = np.where(ramp, fw - sw, 1.0)
+        frac = np.where(ramp, np.clip((t_w - sw) / span, 0.0, 1.0), (t_m >= instant) * 1.0)
         out[idx] = bac[idx] * frac
     return out
 
