@@ -129,10 +129,9 @@ class TestWorkedExample:
         spans up to the status date, None after it."""
         ev = earned_value(late)
         # rates: A 1,000/wk (0-4), B 1,500/wk (4-12), D 500/wk (4-8), C 1,500/wk (12-14)
-        assert [p.pv for p in ev.series] == approx(
-            [0, 1000, 2000, 3000, 4000, 6000, 8000, 10000, 12000, 13500, 15000, 16500, 18000]
-            + [19500, 21000]
-        )
+        expected_pv = [0, 1000, 2000, 3000, 4000, 6000, 8000, 10000, 12000, 13500, 15000]
+        expected_pv += [16500, 18000, 19500, 21000]
+        assert [p.pv for p in ev.series] == approx(expected_pv)
         # EV: A 4,000 over weeks 0-5; D 800 over 4-6; B 1,500 over 5-6
         assert [p.ev for p in ev.series[:7]] == approx([0, 800, 1600, 2400, 3200, 4400, 6300])
         # AC: A 5,000 over 0-5; D 1,200 over 4-6; B 2,000 over 5-6

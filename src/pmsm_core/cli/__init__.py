@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gantt": ("pmsm_core.cli.gantt", "draw a Gantt chart of a project (PNG, SVG, PDF)"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
+    "status": (
+        "pmsm_core.cli.status",
+        "where a project stands: baseline variances, slipping activities, earned value",
+    ),
     "service": (
         "pmsm_core.cli.service",
         "impact, availability and SLA clocks of a service catalogue",

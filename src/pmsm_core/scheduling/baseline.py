@@ -343,6 +343,28 @@ class BaselineComparison:
         out.sort(key=lambda x: -(x.finish_variance or 0))
         return tuple(out)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (times as ISO strings or numbers): the ``schedule`` part of
+        ``pmsm status --format json``."""
+
+        def t(value: Any) -> Any:
+            return value.isoformat(timespec="minutes") if isinstance(value, datetime) else value
+
+        fields = ("start_variance", "finish_variance", "duration_variance")
+        return {
+            "baseline": self.baseline,
+            "baseline_name": self.baseline_name,
+            "start": t(self.start),
+            "finish": t(self.finish),
+            "baseline_start": t(self.baseline_start),
+            "baseline_finish": t(self.baseline_finish),
+            **{f: getattr(self, f) for f in fields},
+            "cost": self.cost,
+            "baseline_cost": self.baseline_cost,
+            "not_in_baseline": list(self.not_in_baseline),
+            "activities": [{k: t(v) for k, v in attrs.asdict(x).items()} for x in self.activities],
+        }
+
     def to_dataframe(self) -> pd.DataFrame:
         """One row per activity, indexed by id (needs the ``pandas`` extra).
 
