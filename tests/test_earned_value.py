@@ -218,12 +218,14 @@ class TestDatedPhasing:
         # the milestone's 50 count at its date (Monday 12th 17:00)
         assert days.series[-1].pv == approx(650.0)
         months = earned_value(attrs.evolve(plan, status_date=saturday), periods="month")
-        assert [p.time for p in months.series] == [mon, datetime(2026, 2, 5, 8)]
+        assert [p.time for p in months.series] == [mon, saturday, datetime(2026, 2, 5, 8)]
         explicit = earned_value(
             attrs.evolve(plan, status_date=saturday),
             periods=[mon, datetime(2026, 1, 9, 8), datetime(2026, 1, 13, 8)],
         )
-        assert [p.pv for p in explicit.series] == approx([0.0, 400.0, 650.0])
+        # the status date (Saturday noon) is a point of the curve as well
+        assert [p.pv for p in explicit.series] == approx([0.0, 400.0, 500.0, 650.0])
+        assert explicit.series[2].time == saturday
 
 
 class TestErrors:

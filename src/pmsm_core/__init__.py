@@ -229,6 +229,9 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         staffing,
         utilisation,
     )
+    from pmsm_core.viz.evm import (
+        s_curve,
+    )
     from pmsm_core.viz.flow import (
         flow_diagram,
     )
@@ -419,6 +422,7 @@ _LAZY: dict[str, str] = {
     "utilisation": "pmsm_core.services.staffing",
     "flow_diagram": "pmsm_core.viz.flow",
     "gantt": "pmsm_core.viz.gantt",
+    "s_curve": "pmsm_core.viz.evm",
     "network_diagram": "pmsm_core.viz.network",
     "resource_histogram": "pmsm_core.viz.resources",
     "dependencies_to_mermaid": "pmsm_core.viz.text",
@@ -605,6 +609,7 @@ __all__ = [
     "project_service_links",
     "read",
     "resource_histogram",
+    "s_curve",
     "save_baseline",
     "schedule",
     "schedule_to_mermaid",

@@ -417,7 +417,17 @@ def compare_with_baseline(
 
     Examples
     --------
-    See :class:`BaselineComparison`.
+    >>> import attrs
+    >>> from pmsm_core import Activity, Duration, Progress, Project, schedule
+    >>> p = save_baseline(Project("P", activities=[Activity("A", duration=Duration(3))]))
+    >>> late = attrs.evolve(
+    ...     p,
+    ...     status_date=2,
+    ...     activities=[attrs.evolve(p.activities[0], progress=Progress(2, percent_complete=10))],
+    ... )
+    >>> c = compare_with_baseline(late, schedule(late))
+    >>> c["A"].start_variance, c["A"].finish_variance, c.finish_variance
+    (2, 2, 2)
     """
     if schedule is None:
         from pmsm_core.scheduling.schedule import schedule as run

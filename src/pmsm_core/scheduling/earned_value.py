@@ -33,7 +33,8 @@ College of Performance Management):
 Ratios with a zero denominator are None (undefined), never infinite. The time series
 spreads each activity's EV and AC linearly over its actual working time up to the status
 date (only their values at the status date are measured; the curve between is an
-interpolation); after the status date EV and AC are None.
+interpolation); after the status date EV and AC are None. Its points are the period
+boundaries plus the status date itself.
 """
 
 from __future__ import annotations
@@ -178,6 +179,21 @@ class EarnedValue:
     Returned by :func:`earned_value`; see the module docstring for every definition.
     ``series`` holds the S-curve (cumulative PV, EV, AC per period); ``to_dataframe``
     turns it into a frame with SV, CV, SPI and CPI per period.
+
+    Examples
+    --------
+    >>> from pmsm_core.examples import load_example
+    >>> ev = earned_value(load_example("intranet-status"))
+    >>> ev.bac, ev.pv, ev.ev, ev.ac
+    (26980.0, 10790.0, 6393.0, 8780.0)
+    >>> round(ev.spi, 3), round(ev.cpi, 3)
+    (0.592, 0.728)
+    >>> {e.method: round(e.value) for e in ev.estimates}
+    {'cpi': 37054, 'budget-rate': 29367, 'cpi-spi': 56500, 'bottom-up': 29116}
+    >>> ev.budget.within, round(ev.earned_schedule.spi_t, 3)
+    (False, 0.695)
+    >>> ev.to_dataframe().dropna().iloc[-1][["pv", "ev", "ac"]].tolist()  # at the status date
+    [10790.0, 6393.0, 8780.0]
     """
 
     project_id: str
@@ -714,7 +730,7 @@ def earned_value(
     zero = min([*b_start, *a_start]) if ids else status
     last = max([*b_finish, status]) if ids else status
     grid = _Grid(project, _default_periods(project, periods), zero, last)
-    times = grid.bounds
+    times = sorted({*grid.bounds, status})  # the status date is a point of the curve too
     pv_series = _spread(tables, cals, b_start, b_finish, bac_i, times, accrual)
     ev_series = _spread(tables, cals, a_start, a_end, ev_arr.tolist(), times, CostAccrual.PRORATED)
     ac_series = _spread(tables, cals, a_start, a_end, ac_i, times, CostAccrual.PRORATED)
