@@ -371,8 +371,8 @@ class TestProperties:
         assert -1e-9 <= ev.ev <= ev.bac * (1 + 1e-12) + 1e-9
         measured = [p for p in ev.series if p.ev is not None]
         if measured and measured[-1].time == status:
-            assert measured[-1].ev == approx(ev.ev, abs=1e-6)
-            assert measured[-1].pv == approx(ev.pv, abs=1e-6)
+            assert measured[-1].ev == approx(ev.ev, rel=1e-9, abs=1e-6)
+            assert measured[-1].pv == approx(ev.pv, rel=1e-9, abs=1e-6)
 
     def test_linked_link_types(self) -> None:
         """SS links and the calendar engine do not change the definitions (smoke)."""

@@ -329,8 +329,9 @@ def _links(
                 start_w = table.to_working(a) + lag
             times.gaps[e] = table.to_working(to_minute_index(target)) - start_w
         times.driving[e] = modes[e] == _FROM_ACTUAL_START and times.gaps[e] == 0
-        if times.driving[e] and times.driven_by[s] in ("project start", "status date"):
-            times.driven_by[s] = "links"
+        reason = times.driven_by[s]
+        if times.driving[e] and "overrides" not in reason and not reason.startswith("ALAP"):
+            times.driven_by[s] = "links"  # as the link would say had it stayed a link
         if modes[e] == _FROM_ACTUAL_START:
             continue
         needed = COMPLETE if from_finish else IN_PROGRESS

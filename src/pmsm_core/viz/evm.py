@@ -114,4 +114,5 @@ def s_curve(
     shown = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else str(when)
     plot.set_title(title if title is not None else f"{source.project_id}: S-curve at {shown}")
     plot.legend(loc="upper left", fontsize="small", frameon=False)
-    return plot
+    axes: Axes = plot
+    return axes
