@@ -112,9 +112,10 @@ def unallocated_cost(project: Project) -> float:
 
 
 def _with_summaries(project: Project, leaf: dict[str, float]) -> dict[str, float]:
-    out: dict[str, float] = {}
+    out = dict(leaf)
     for activity in project.activities:
-        out[activity.id] = math.fsum(leaf.get(x, 0.0) for x in project.leaves(activity.id))
+        if project.is_summary(activity.id):
+            out[activity.id] = math.fsum(leaf.get(x, 0.0) for x in project.leaves(activity.id))
     return out
 
 

@@ -51,7 +51,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from pmsm_core.calendars import _datetime64_to_index, from_minute_index
+from pmsm_core.calendars import from_minute_index, to_minute_index
 from pmsm_core.exceptions import ValidationError
 from pmsm_core.scheduling.baseline import baseline_of, planned_costs
 
@@ -378,7 +378,6 @@ class _Grid:
             self.name = "period"
             self.explicit = bounds
         self.bounds: list[Any] = bounds
-        self.coords = self.working(bounds)
 
     def _step(self, zero: Any, k: int) -> Any:
         if self.name == "day":
@@ -404,7 +403,7 @@ class _Grid:
     def working(self, times: Sequence[Any]) -> FloatArray:
         if self.table is None:
             return np.asarray(times, dtype=np.float64)
-        index = _datetime64_to_index(np.asarray(times, dtype="datetime64[m]"))
+        index = np.fromiter((to_minute_index(t) for t in times), np.int64, count=len(times))
         return self.table.to_working_array(index).astype(np.float64)
 
     def position(self, t: Any) -> float:
@@ -493,67 +492,70 @@ def cumulative(
     return out
 
 
-def _coords(table: WorkingTimeTable | None, times: Sequence[Any]) -> FloatArray:
-    """Working-time coordinates of ``times`` on ``table`` (the units themselves undated)."""
-    if table is None:
-        return np.asarray(times, dtype=np.float64)
-    index = _datetime64_to_index(np.asarray(times, dtype="datetime64[m]"))
-    return table.to_working_array(index).astype(np.float64)
+IntArray = npt.NDArray[np.int64]
 
 
-def _minutes(times: Sequence[Any], dated: bool) -> FloatArray:
-    """Wall-clock minute indices of ``times`` (the units themselves undated)."""
+def _instants(times: Sequence[Any], dated: bool) -> IntArray:
+    """Minute indices of datetimes (dated projects) or the time units themselves."""
     if not dated:
-        return np.asarray(times, dtype=np.float64)
-    index = _datetime64_to_index(np.asarray(times, dtype="datetime64[m]"))
-    return index.astype(np.float64)
+        return np.asarray(times, dtype=np.int64)
+    return np.fromiter((to_minute_index(t) for t in times), dtype=np.int64, count=len(times))
+
+
+def _coords(table: WorkingTimeTable | None, instants: IntArray) -> FloatArray:
+    """Working-time coordinates of instants on ``table`` (the units themselves undated)."""
+    if table is None:
+        return instants.astype(np.float64)
+    return table.to_working_array(instants).astype(np.float64)
 
 
 def _spans(
     table: WorkingTimeTable | None,
-    starts: Sequence[Any],
-    finishes: Sequence[Any],
+    starts: IntArray,
+    finishes: IntArray,
     accrual: CostAccrual,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
     """Working-time spans and, for what accrues at an instant (zero-length spans, start or
     end accrual), that instant on the wall clock: ``(start_w, finish_w, ramp, instant)``."""
     sw = _coords(table, starts)
     fw = np.maximum(_coords(table, finishes), sw)
-    dated = table is not None
     if accrual is CostAccrual.END:
-        return sw, fw, np.zeros(sw.shape[0], bool), _minutes(finishes, dated)
+        return sw, fw, np.zeros(sw.shape[0], bool), finishes.astype(np.float64)
     ramp = fw > sw if accrual is CostAccrual.PRORATED else np.zeros(sw.shape[0], bool)
-    return sw, fw, ramp, _minutes(starts, dated)
+    return sw, fw, ramp, starts.astype(np.float64)
 
 
-def _groups(calendar_ids: list[str | None]) -> dict[str | None, list[int]]:
+def _groups(calendar_ids: list[str | None]) -> list[tuple[str | None, IntArray]]:
+    """Activity positions per calendar (one group, all of them, in the common case)."""
+    first = calendar_ids[0] if calendar_ids else None
+    if all(c == first for c in calendar_ids):
+        return [(first, np.arange(len(calendar_ids), dtype=np.int64))]
     groups: dict[str | None, list[int]] = {}
     for i, cal in enumerate(calendar_ids):
         groups.setdefault(cal, []).append(i)
-    return groups
+    return [(cal, np.asarray(m, dtype=np.int64)) for cal, m in groups.items()]
 
 
 def _spread(
     tables: dict[str | None, WorkingTimeTable | None],
-    calendar_ids: list[str | None],
-    starts: list[Any],
-    finishes: list[Any],
-    values: list[float],
-    times: Sequence[Any],
+    groups: list[tuple[str | None, IntArray]],
+    starts: IntArray,
+    finishes: IntArray,
+    values: FloatArray,
+    times: IntArray,
     accrual: CostAccrual,
 ) -> FloatArray:
     """Cumulative spread at ``times`` of values over per-activity spans, grouped by
     calendar (each group measured in its own working time; instants on the wall clock)."""
-    out = np.zeros(len(times), dtype=np.float64)
-    for cal, members in _groups(calendar_ids).items():
+    out = np.zeros(times.shape[0], dtype=np.float64)
+    wall = times.astype(np.float64)
+    for cal, members in groups:
         table = tables[cal]
-        sw, fw, ramp, instant = _spans(
-            table, [starts[i] for i in members], [finishes[i] for i in members], accrual
-        )
-        vals = np.asarray([values[i] for i in members], dtype=np.float64)
+        sw, fw, ramp, instant = _spans(table, starts[members], finishes[members], accrual)
+        vals = values[members]
         out += cumulative(sw[ramp], fw[ramp], vals[ramp], _coords(table, times))
         point = instant[~ramp]
-        out += cumulative(point, point, vals[~ramp], _minutes(times, table is not None))
+        out += cumulative(point, point, vals[~ramp], wall)
     return out
 
 
@@ -723,7 +725,12 @@ def earned_value(
     ac = math.fsum(ac_i)
 
     # planned value at the status date, per activity (one boundary)
-    pv_each = _per_activity_pv(tables, cals, b_start, b_finish, bac_arr, status, accrual)
+    dated = project.is_dated
+    groups = _groups(cals)
+    bs, bf = _instants(b_start, dated), _instants(b_finish, dated)
+    as_, ae = _instants(a_start, dated), _instants(a_end, dated)
+    status_i = int(_instants([status], dated)[0])
+    pv_each = _per_activity_pv(tables, groups, bs, bf, bac_arr, status_i, accrual)
     pv = math.fsum(pv_each.tolist())
 
     # the time grid: from the baseline start to the latest of the dates involved
@@ -731,9 +738,10 @@ def earned_value(
     last = max([*b_finish, status]) if ids else status
     grid = _Grid(project, _default_periods(project, periods), zero, last)
     times = sorted({*grid.bounds, status})  # the status date is a point of the curve too
-    pv_series = _spread(tables, cals, b_start, b_finish, bac_i, times, accrual)
-    ev_series = _spread(tables, cals, a_start, a_end, ev_arr.tolist(), times, CostAccrual.PRORATED)
-    ac_series = _spread(tables, cals, a_start, a_end, ac_i, times, CostAccrual.PRORATED)
+    ti = _instants(times, dated)
+    pv_series = _spread(tables, groups, bs, bf, bac_arr, ti, accrual)
+    ev_series = _spread(tables, groups, as_, ae, ev_arr, ti, CostAccrual.PRORATED)
+    ac_series = _spread(tables, groups, as_, ae, ac_arr, ti, CostAccrual.PRORATED)
     series = tuple(
         EarnedValuePoint(
             t,
@@ -834,27 +842,24 @@ def _default_periods(
 
 def _per_activity_pv(
     tables: dict[str | None, WorkingTimeTable | None],
-    cals: list[str | None],
-    starts: list[Any],
-    finishes: list[Any],
+    groups: list[tuple[str | None, IntArray]],
+    starts: IntArray,
+    finishes: IntArray,
     bac: FloatArray,
-    status: Any,
+    status: int,
     accrual: CostAccrual,
 ) -> FloatArray:
     """Each activity's planned value at the status date (its baseline cost x the share of
     its baseline span elapsed, by the accrual rule)."""
-    out = np.zeros(len(cals), dtype=np.float64)
-    for cal, members in _groups(cals).items():
-        idx = np.asarray(members, dtype=np.int64)
+    out = np.zeros(bac.shape[0], dtype=np.float64)
+    at = np.asarray([status], dtype=np.int64)
+    for cal, members in groups:
         table = tables[cal]
-        sw, fw, ramp, instant = _spans(
-            table, [starts[i] for i in members], [finishes[i] for i in members], accrual
-        )
-        t_w = float(_coords(table, [status])[0])
-        t_m = float(_minutes([status], table is not None)[0])
+        sw, fw, ramp, instant = _spans(table, starts[members], finishes[members], accrual)
+        t_w = float(_coords(table, at)[0])
         span = np.where(ramp, fw - sw, 1.0)
-        frac = np.where(ramp, np.clip((t_w - sw) / span, 0.0, 1.0), (t_m >= instant) * 1.0)
-        out[idx] = bac[idx] * frac
+        frac = np.where(ramp, np.clip((t_w - sw) / span, 0.0, 1.0), (status >= instant) * 1.0)
+        out[members] = bac[members] * frac
     return out
 
 
