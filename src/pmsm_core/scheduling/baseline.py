@@ -1,6 +1,6 @@
 """Baselines: save the plan, compare any schedule with it, list the slipping activities.
 
-A baseline is a :class:`~pmsm_core.Baseline` stored in :attr:`~pmsm_core.Project.baselines`
+A baseline is a :class:`~pmsm_core.Baseline` stored in ``Project.baselines``
 (numbers 0 to 10, as Microsoft Project's Baseline and Baseline 1 ... 10). Each activity's
 entry keeps its scheduled start, finish and duration, its planned cost and its work.
 

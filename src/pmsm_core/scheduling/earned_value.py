@@ -13,7 +13,7 @@ College of Performance Management):
   zero-duration activity accrues its cost at its baseline date.
 * **EV** (earned value) = sum of baseline cost x percent complete (the physical percent
   complete where recorded, else the duration percent complete; 100 % once finished).
-* **AC** (actual cost) = sum of the recorded :attr:`~pmsm_core.Progress.actual_cost`.
+* **AC** (actual cost) = sum of the recorded ``Progress.actual_cost``.
 * SV = EV - PV, CV = EV - AC, SPI = EV / PV, CPI = EV / AC.
 * EAC, the estimate at completion, by four named formulas: ``cpi`` BAC / CPI (the current
   cost efficiency continues), ``budget-rate`` AC + (BAC - EV) (the remaining work at the

@@ -1,6 +1,6 @@
 """Progress in the schedule: actual dates, remaining work and the status date.
 
-:func:`~pmsm_core.schedule` calls :func:`plan_progress` after compiling a project. When no
+:func:`~pmsm_core.schedule` calls ``plan_progress`` after compiling a project. When no
 leaf activity has an actual start it returns None and the project is scheduled exactly as
 a plan. Otherwise the engines schedule every leaf in one of three states:
 
@@ -23,7 +23,7 @@ warning rather than as negative float.
 Work done is ``round(duration * percent_complete / 100)``; the remaining duration is the
 recorded one, else the duration minus the work done. Constraints of started activities no
 longer apply (the actual start replaced them); deadlines still cap their late finish.
-:attr:`~pmsm_core.ScheduleOptions.move_incomplete_after_status_date` switches the two status
+``ScheduleOptions.move_incomplete_after_status_date`` switches the two status
 date rules off (remaining work then follows the work done, unstarted work only logic).
 """
 

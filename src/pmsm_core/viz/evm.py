@@ -69,7 +69,7 @@ def s_curve(
         from pmsm_core.scheduling.earned_value import earned_value
 
         source = earned_value(source, **earned_value_options)
-    _, plot = _mpl.axes(ax, (8.0, 4.5))
+    _, plot = _mpl.axes(ax, (9.5, 4.5))
     times = [p.time for p in source.series]
     measured = [p for p in source.series if p.ev is not None]
     plot.plot(
@@ -113,6 +113,7 @@ def s_curve(
     when = source.status_date
     shown = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else str(when)
     plot.set_title(title if title is not None else f"{source.project_id}: S-curve at {shown}")
-    plot.legend(loc="upper left", fontsize="small", frameon=False)
+    # outside the plot area, so the BAC and EAC lines never run through it
+    plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     axes: Axes = plot
     return axes
