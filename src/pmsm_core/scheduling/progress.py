@@ -95,10 +95,28 @@ def plan_progress(compiled: CompiledProject, options: ScheduleOptions) -> Progre
     tables = _tables(compiled)
     status = project.status_date
     move = options.move_incomplete_after_status_date and status is not None
+    # working coordinates of every actual date, looked up in bulk (one call per calendar)
+    wanted: list[tuple[int, Any]] = []
+    for i, a in enumerate(acts):
+        p = a.progress
+        if p is not None and p.actual_start is not None:
+            wanted.append((i, p.actual_start))
+            if p.actual_finish is not None:
+                wanted.append((i, p.actual_finish))
+    known = _working_coordinates(tables, wanted)
+    status_w: dict[int, int] = {}
 
     def w(i: int, t: datetime | int) -> int:
         if tables is None:
             return int(t)  # type: ignore[arg-type]
+        value = known.get((i, t))
+        if value is not None:
+            return value
+        if t is status:  # the same status date on every leaf of a calendar
+            key = id(tables[i])
+            if key not in status_w:
+                status_w[key] = tables[i].to_working(to_minute_index(t))  # type: ignore[arg-type]
+            return status_w[key]
         assert isinstance(t, datetime)
         return tables[i].to_working(to_minute_index(t))
 
@@ -157,6 +175,27 @@ def plan_progress(compiled: CompiledProject, options: ScheduleOptions) -> Progre
         floor_w=floor_w,
         status=status if move else None,
     )
+
+
+def _working_coordinates(
+    tables: list[WorkingTimeTable] | None, wanted: list[tuple[int, Any]]
+) -> dict[tuple[int, Any], int]:
+    """``(leaf, instant) -> working coordinate`` on the leaf's calendar, computed with one
+    vectorised look-up per calendar."""
+    if tables is None or not wanted:
+        return {}
+    import numpy as np
+
+    groups: dict[int, list[tuple[int, Any]]] = {}
+    for item in wanted:
+        groups.setdefault(id(tables[item[0]]), []).append(item)
+    out: dict[tuple[int, Any], int] = {}
+    for items in groups.values():
+        table = tables[items[0][0]]
+        index = np.fromiter((to_minute_index(t) for _, t in items), np.int64, count=len(items))
+        values = table.to_working_array(index).tolist()
+        out.update(zip(items, values, strict=True))
+    return out
 
 
 # --------------------------------------------------------------------------- engine hooks
@@ -292,6 +331,37 @@ def overlay(compiled: CompiledProject, plan: ProgressPlan, times: Any) -> None:
     _links(compiled, plan, times, tables)
 
 
+def _gaps(
+    tables: list[WorkingTimeTable],
+    preds: list[int],
+    anchors: list[datetime],
+    targets: list[datetime],
+    lags: list[int],
+    elapsed: list[bool],
+) -> list[int]:
+    """Working time on each predecessor's calendar from anchor + lag to target."""
+    import numpy as np
+
+    out = [0] * len(preds)
+    groups: dict[int, list[int]] = {}
+    for k, p in enumerate(preds):
+        groups.setdefault(id(tables[p]), []).append(k)
+    for members in groups.values():
+        table = tables[preds[members[0]]]
+        a = np.fromiter((to_minute_index(anchors[k]) for k in members), np.int64, len(members))
+        t = np.fromiter((to_minute_index(targets[k]) for k in members), np.int64, len(members))
+        lag = np.asarray([lags[k] for k in members], dtype=np.int64)
+        wall = np.asarray([elapsed[k] for k in members], dtype=bool)
+        start = np.where(
+            wall,
+            table.to_working_array(a + np.where(wall, lag, 0)),
+            table.to_working_array(a) + lag,
+        )
+        for k, gap in zip(members, (table.to_working_array(t) - start).tolist(), strict=True):
+            out[k] = gap
+    return out
+
+
 def compiled_start(compiled: CompiledProject) -> datetime | int:
     """The project start (0 for undated projects)."""
     start = compiled.project.start
@@ -309,32 +379,38 @@ def _links(
     state = plan.state
     out_of_sequence: dict[int, list[int]] = {}
     modes = link_modes(compiled, plan)
-    for e, (p, s, kind) in enumerate(
-        zip(compiled.predecessors, compiled.successors, compiled.types, strict=True)
-    ):
-        if modes[e] == _NORMAL:
-            continue
-        from_finish = kind in (LinkCode.FS, LinkCode.FF)
-        anchor = times.finish[p] if from_finish else times.start[p]
-        target = times.start[s] if kind in (LinkCode.FS, LinkCode.SS) else times.finish[s]
-        lag = compiled.lags[e]
-        if tables is None:
-            times.gaps[e] = int(target - anchor - lag)
-        else:
-            table = tables[p]
-            a = to_minute_index(anchor)
-            if compiled.lag_elapsed[e]:
-                start_w = table.to_working(a + lag)
-            else:
-                start_w = table.to_working(a) + lag
-            times.gaps[e] = table.to_working(to_minute_index(target)) - start_w
-        times.driving[e] = modes[e] == _FROM_ACTUAL_START and times.gaps[e] == 0
+    changed = [e for e, mode in enumerate(modes) if mode != _NORMAL]
+    P, S, T = compiled.predecessors, compiled.successors, compiled.types
+    anchors = [
+        times.finish[P[e]] if T[e] in (LinkCode.FS, LinkCode.FF) else times.start[P[e]]
+        for e in changed
+    ]
+    targets = [
+        times.start[S[e]] if T[e] in (LinkCode.FS, LinkCode.SS) else times.finish[S[e]]
+        for e in changed
+    ]
+    lags = [compiled.lags[e] for e in changed]
+    if tables is None:
+        gaps = [int(t - a - lag) for a, t, lag in zip(anchors, targets, lags, strict=True)]
+    else:
+        gaps = _gaps(
+            tables,
+            [P[e] for e in changed],
+            anchors,
+            targets,
+            lags,
+            [compiled.lag_elapsed[e] for e in changed],
+        )
+    for k, e in enumerate(changed):
+        p, s = P[e], S[e]
+        times.gaps[e] = gaps[k]
+        times.driving[e] = modes[e] == _FROM_ACTUAL_START and gaps[k] == 0
         reason = times.driven_by[s]
         if times.driving[e] and "overrides" not in reason and not reason.startswith("ALAP"):
             times.driven_by[s] = "links"  # as the link would say had it stayed a link
         if modes[e] == _FROM_ACTUAL_START:
             continue
-        needed = COMPLETE if from_finish else IN_PROGRESS
+        needed = COMPLETE if T[e] in (LinkCode.FS, LinkCode.FF) else IN_PROGRESS
         if state[p] < needed:
             out_of_sequence.setdefault(s, []).append(p)
     leaves = compiled.leaves
