@@ -734,7 +734,7 @@ def earned_value(
     pv = math.fsum(pv_each.tolist())
 
     # the time grid: from the baseline start to the latest of the dates involved
-    zero = min([*b_start, *a_start]) if ids else status
+    zero = min(b_start) if ids else status  # time zero: the baseline start
     last = max([*b_finish, status]) if ids else status
     grid = _Grid(project, _default_periods(project, periods), zero, last)
     times = sorted({*grid.bounds, status})  # the status date is a point of the curve too
