@@ -85,8 +85,6 @@ EAC_METHODS: Final = {
 _PERIODS: Final = ("day", "week", "month")
 #: Forecasts further out than this many periods are not dated.
 _MAX_PERIODS: Final = 100_000
-#: Boundaries x activities handled per numpy block (bounds the memory of a block).
-_BLOCK: Final = 4_000_000
 
 
 class CostAccrual(enum.Enum):
@@ -192,7 +190,7 @@ class EarnedValue:
     {'cpi': 37054, 'budget-rate': 29367, 'cpi-spi': 56500, 'bottom-up': 29116}
     >>> ev.budget.within, round(ev.earned_schedule.spi_t, 3)
     (False, 0.695)
-    >>> ev.to_dataframe().dropna().iloc[-1][["pv", "ev", "ac"]].tolist()  # at the status date
+    >>> ev.to_dataframe().dropna().iloc[-1][["pv", "ev", "ac"]].round(2).tolist()  # status date
     [10790.0, 6393.0, 8780.0]
     """
 
@@ -451,8 +449,13 @@ def cumulative(
 
     All arguments are working-time coordinates of one calendar (or plain units):
     ``values[i]`` accrues linearly from ``starts[i]`` to ``finishes[i]`` (prorated), at
-    the start or at the finish; a zero-length span accrues at its instant. Vectorised in
-    blocks of boundaries.
+    the start or at the finish; a zero-length span accrues at its instant.
+
+    Each ramp contributes ``rate * (b - start)`` once started and loses
+    ``rate * (b - finish)`` once finished, so with the ramps sorted by start and by finish
+    two prefix sums (of rates and of rate x instant) answer every boundary with one binary
+    search: O((n + m) log n) instead of n x m. Coordinates are taken relative to the first
+    boundary to keep the sums small.
 
     Examples
     --------
@@ -475,20 +478,22 @@ def cumulative(
         starts = finishes
     span = finishes - starts
     ramp = span > 0
-    step = max(1, _BLOCK // n)
-    rs, rspan, rv = starts[ramp], span[ramp], values[ramp]
     # instants: a sorted cumulative sum answers every boundary at once
     ps, pv = starts[~ramp], values[~ramp]
     if ps.shape[0]:
         order = np.argsort(ps, kind="stable")
         csum = np.concatenate(([0.0], np.cumsum(pv[order])))
         out += csum[np.searchsorted(ps[order], bounds, side="right")]
-    if rs.shape[0]:
-        for lo in range(0, m, step):
-            b = bounds[lo : lo + step]
-            frac = (b[None, :] - rs[:, None]) / rspan[:, None]
-            np.clip(frac, 0.0, 1.0, out=frac)
-            out[lo : lo + step] += rv @ frac
+    if ramp.any():
+        ref = float(bounds.min())
+        b = bounds - ref
+        rate = values[ramp] / span[ramp]
+        for edge, sign in ((starts[ramp] - ref, 1.0), (finishes[ramp] - ref, -1.0)):
+            order = np.argsort(edge, kind="stable")
+            rates = np.concatenate(([0.0], np.cumsum(rate[order])))
+            moments = np.concatenate(([0.0], np.cumsum((rate * edge)[order])))
+            k = np.searchsorted(edge[order], b, side="right")
+            out += sign * (b * rates[k] - moments[k])
     return out
 
 
@@ -499,7 +504,15 @@ def _instants(times: Sequence[Any], dated: bool) -> IntArray:
     """Minute indices of datetimes (dated projects) or the time units themselves."""
     if not dated:
         return np.asarray(times, dtype=np.int64)
-    return np.fromiter((to_minute_index(t) for t in times), dtype=np.int64, count=len(times))
+    cache: dict[datetime, int] = {}  # many activities share dates (the status date ...)
+
+    def index(t: datetime) -> int:
+        value = cache.get(t)
+        if value is None:
+            value = cache[t] = to_minute_index(t)
+        return value
+
+    return np.fromiter((index(t) for t in times), dtype=np.int64, count=len(times))
 
 
 def _coords(table: WorkingTimeTable | None, instants: IntArray) -> FloatArray:
@@ -779,19 +792,20 @@ def earned_value(
             f"the estimate at completion {eac:,.2f} ({eac_method}) exceeds the budget "
             f"{budget:,.2f} by {-(check.margin or 0):,.2f}"
         )
+    pv_l, ev_l = pv_each.tolist(), ev_arr.tolist()
     activities = tuple(
         ActivityEarnedValue(
             id=ids[i],
             name=names[i],
             bac=bac_i[i],
-            pv=float(pv_each[i]),
-            ev=float(ev_arr[i]),
+            pv=pv_l[i],
+            ev=ev_l[i],
             ac=ac_i[i],
             percent_complete=pct[i],
-            sv=float(ev_arr[i] - pv_each[i]),
-            cv=float(ev_arr[i] - ac_arr[i]),
-            spi=_ratio(float(ev_arr[i]), float(pv_each[i])),
-            cpi=_ratio(float(ev_arr[i]), ac_i[i]),
+            sv=ev_l[i] - pv_l[i],
+            cv=ev_l[i] - ac_i[i],
+            spi=_ratio(ev_l[i], pv_l[i]),
+            cpi=_ratio(ev_l[i], ac_i[i]),
         )
         for i in range(len(ids))
     )

@@ -565,7 +565,7 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
         else:
             value = finish_at_most(j, project_finish, tables[j] is finish_table)
         for e in outs[j]:
-            if skip[e]:  # a complete successor no longer constrains its predecessors
+            if skip[e]:  # progress: see pmsm_core.scheduling.progress.link_modes
                 continue
             s = S[e]
             kind_e = T[e]
