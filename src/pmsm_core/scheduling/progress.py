@@ -409,6 +409,10 @@ def _links(
         if times.driving[e] and "overrides" not in reason and not reason.startswith("ALAP"):
             times.driven_by[s] = "links"  # as the link would say had it stayed a link
         if modes[e] == _FROM_ACTUAL_START:
+            if gaps[k] < 0:  # only a hard constraint places a successor before its link
+                name = ConstraintCode(compiled.constraint_types[s]).name
+                times.override[s] = True
+                times.driven_by[s] = f"constraint {name} (overrides its links)"
             continue
         needed = COMPLETE if T[e] in (LinkCode.FS, LinkCode.FF) else IN_PROGRESS
         if state[p] < needed:
