@@ -653,6 +653,12 @@ class TestHostileInput:
         with pytest.raises(DocumentError, match="cannot read"):
             mspdi.read(tmp_path / "nope.xml")
 
+    def test_unknown_encoding(self) -> None:
+        """A mangled encoding name in the XML declaration is a DocumentError (found by the
+        fuzz test below: expat raised a bare LookupError)."""
+        with pytest.raises(DocumentError, match="unknown encoding: xTF-8"):
+            quiet_reads(b'<?xml version="1.0" encoding="xTF-8"?><Project/>')
+
     @settings(max_examples=60)
     @given(st.data())
     def test_fuzzed_files_never_crash(self, data: st.DataObject) -> None:

@@ -171,6 +171,16 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         ScheduleWarning,
         schedule,
     )
+    from pmsm_core.scheduling.baseline import (
+        BaselineComparison,
+        compare_with_baseline,
+        save_baseline,
+    )
+    from pmsm_core.scheduling.earned_value import (
+        CostAccrual,
+        EarnedValue,
+        earned_value,
+    )
     from pmsm_core.scheduling.levelling import (
         LevelledActivity,
         LevelledSchedule,
@@ -231,6 +241,9 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         service_level,
         staffing,
         utilisation,
+    )
+    from pmsm_core.viz.evm import (
+        s_curve,
     )
     from pmsm_core.viz.flow import (
         flow_diagram,
@@ -387,6 +400,12 @@ _LAZY: dict[str, str] = {
     "Improvement": "pmsm_core.scheduling.rcpsp",
     "PriorityRule": "pmsm_core.scheduling.rcpsp",
     "ScheduleScheme": "pmsm_core.scheduling.rcpsp",
+    "BaselineComparison": "pmsm_core.scheduling.baseline",
+    "compare_with_baseline": "pmsm_core.scheduling.baseline",
+    "save_baseline": "pmsm_core.scheduling.baseline",
+    "CostAccrual": "pmsm_core.scheduling.earned_value",
+    "EarnedValue": "pmsm_core.scheduling.earned_value",
+    "earned_value": "pmsm_core.scheduling.earned_value",
     "AvailabilityResult": "pmsm_core.services.availability",
     "OutageStatistics": "pmsm_core.services.availability",
     "catalogue_availability": "pmsm_core.services.availability",
@@ -425,6 +444,7 @@ _LAZY: dict[str, str] = {
     "utilisation": "pmsm_core.services.staffing",
     "flow_diagram": "pmsm_core.viz.flow",
     "gantt": "pmsm_core.viz.gantt",
+    "s_curve": "pmsm_core.viz.evm",
     "network_diagram": "pmsm_core.viz.network",
     "resource_histogram": "pmsm_core.viz.resources",
     "dependencies_to_mermaid": "pmsm_core.viz.text",
@@ -458,6 +478,7 @@ __all__ = [
     "AvailabilityResult",
     "Baseline",
     "BaselineActivity",
+    "BaselineComparison",
     "CalendarError",
     "CalendarException",
     "Catalogue",
@@ -466,6 +487,7 @@ __all__ = [
     "ConfigurationItem",
     "ConstraintType",
     "ContractType",
+    "CostAccrual",
     "CriticalDefinition",
     "Crosswalk",
     "CrosswalkEntry",
@@ -475,6 +497,7 @@ __all__ = [
     "DocumentError",
     "Duration",
     "DurationFactors",
+    "EarnedValue",
     "ErrorBudget",
     "FlowAnalysis",
     "ImpactResult",
@@ -575,6 +598,7 @@ __all__ = [
     "catalogue_availability",
     "catalogue_names",
     "clock_tickets",
+    "compare_with_baseline",
     "consistency",
     "default_questionnaire",
     "demo_catalogue",
@@ -583,6 +607,7 @@ __all__ = [
     "derived_outages",
     "dump",
     "dumps",
+    "earned_value",
     "erlang_c",
     "error_budget",
     "evaluate_alerts",
@@ -615,6 +640,8 @@ __all__ = [
     "project_service_links",
     "read",
     "resource_histogram",
+    "s_curve",
+    "save_baseline",
     "schedule",
     "schedule_to_mermaid",
     "series_availability",

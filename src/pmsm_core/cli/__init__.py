@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "level": ("pmsm_core.cli.level", "level resources: no resource over capacity, links kept"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
+    "status": (
+        "pmsm_core.cli.status",
+        "where a project stands: baseline variances, slipping activities, earned value",
+    ),
     "service": (
         "pmsm_core.cli.service",
         "impact, availability and SLA clocks of a service catalogue",

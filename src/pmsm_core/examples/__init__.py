@@ -18,6 +18,7 @@ __all__ = ["EXAMPLES", "demo_catalogue", "demo_project", "example_text", "load_e
 EXAMPLES: dict[str, str] = {
     "service-desk-launch": "service_desk_launch.json",
     "it-services": "service_catalogue.json",
+    "intranet-status": "intranet_status.json",
 }
 
 

@@ -255,6 +255,9 @@ def _check_prolog(data: bytes) -> None:
     except expat.ExpatError as exc:
         msg = f"not well-formed XML: {exc}"
         raise DocumentError(msg, path="Project") from None
+    except LookupError as exc:  # an unknown encoding in the XML declaration
+        msg = f"unreadable XML declaration: {exc}"
+        raise DocumentError(msg, path="Project") from None
     msg = "the document has no root element"
     raise DocumentError(msg, path="Project")
 

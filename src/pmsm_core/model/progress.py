@@ -78,6 +78,13 @@ class Progress:
                 "percent_complete",
                 f"a finished activity is 100 % complete, got {self.percent_complete:g}",
             )
+        remaining = self.remaining_duration
+        if self.percent_complete == 100 and remaining is not None and remaining.minutes > 0:
+            raise fail(
+                self,
+                "remaining_duration",
+                f"a 100 % complete activity has no remaining duration, got {remaining}",
+            )
         if self.percent_complete > 0 and start is None:
             raise fail(self, "actual_start", "progress above 0 % needs an actual start")
 

@@ -711,6 +711,7 @@ class _ProjectChecker:
         self._resources(calendars, suppliers)
         self._baselines()
         self._times()
+        self._progress()
         return self.problems
 
     def _unique(self, path: str, items: Iterable[Any], what: str) -> set[str]:
@@ -948,6 +949,33 @@ class _ProjectChecker:
             if a.progress is not None:
                 self._time(f"activities[{i}].progress.actual_start", a.progress.actual_start)
                 self._time(f"activities[{i}].progress.actual_finish", a.progress.actual_finish)
+
+    def _progress(self) -> None:
+        """Actual dates lie on or before the status date (progress is measured there)."""
+        status = self.p.status_date
+        if status is None:
+            return
+        for i, a in enumerate(self.p.activities):
+            progress = a.progress
+            if progress is None:
+                continue
+            for field in ("actual_start", "actual_finish"):
+                value = getattr(progress, field)
+                if value is None or type(value) is not type(status):
+                    continue  # absent, or of the wrong kind (reported by _times)
+                if value > status:  # type: ignore[operator]
+                    words = field.replace("_", " ")
+                    self.add(
+                        f"activities[{i}].progress.{field}",
+                        f"activity {a.id!r}: {words} {_when(value)} is after the status date "
+                        f"{_when(status)}; progress is measured up to the status date",
+                    )
+
+
+def _when(value: datetime | int) -> str:
+    return (
+        value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) else str(value)
+    )
 
 
 @attrs.define

@@ -53,6 +53,9 @@ class CompiledProject:
     warnings: list[ScheduleWarning] = attrs.field(factory=list)
     deferred: list[tuple[int, list[int], int, int]] = attrs.field(factory=list)
     elapsed_lags: bool = False
+    #: Actuals and the status date (a :class:`~pmsm_core.scheduling.progress.ProgressPlan`),
+    #: None for a project without progress.
+    progress: Any = None
 
     def add_link(self, dependency: int, p: int, s: int, code: int) -> None:
         """Append one expanded link from leaf ``p`` to leaf ``s``."""

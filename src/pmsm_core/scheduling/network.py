@@ -519,6 +519,8 @@ class Network:
         finish: int | None = None,
         multiple_critical_paths: bool = False,
         honor_constraints: bool = True,
+        fixed_starts: Any = None,
+        earliest_starts: Any = None,
     ) -> CPMResult:
         """Run the forward and backward passes and compute floats.
 
@@ -536,6 +538,10 @@ class Network:
             Microsoft Project's "tasks will always honor their constraint dates": SNLT,
             FNLT, MSO and MFO beat logic (negative float shows the conflict). When False,
             logic wins and MSO/MFO act as start/finish-no-earlier-than.
+        fixed_starts, earliest_starts
+            Per-activity early starts that are fixed (progress: an actual start beats logic
+            and constraints) or floors (no start before the status date); ``NONE`` where
+            there is none. Used by :func:`~pmsm_core.schedule` for activities with progress.
 
         Returns
         -------
@@ -550,9 +556,24 @@ class Network:
         ([0, 1, 0], [0, 1, 0])
         """
         with no_gc():
-            return self._cpm(start, finish, multiple_critical_paths, honor_constraints)
+            return self._cpm(
+                start,
+                finish,
+                multiple_critical_paths,
+                honor_constraints,
+                fixed_starts,
+                earliest_starts,
+            )
 
-    def _cpm(self, start: int, finish: int | None, mcp: bool, honor: bool) -> CPMResult:
+    def _cpm(
+        self,
+        start: int,
+        finish: int | None,
+        mcp: bool,
+        honor: bool,
+        fixed_starts: Any = None,
+        earliest_starts: Any = None,
+    ) -> CPMResult:
         n = self.n
         order = self._order
         d = self.durations[order]
@@ -563,6 +584,12 @@ class Network:
             caps = np.full(n, -NONE, np.int64)
             fixed = np.full(n, NONE, np.int64)
         has_caps = self._has_constraints and bool((caps != -NONE).any() or (fixed != NONE).any())
+        if earliest_starts is not None:
+            floors = np.maximum(floors, np.asarray(earliest_starts, np.int64).reshape(-1)[order])
+        if fixed_starts is not None:
+            progress = np.asarray(fixed_starts, np.int64).reshape(-1)[order]
+            fixed = np.where(progress != NONE, progress, fixed)
+            has_caps = has_caps or bool((progress != NONE).any())
         es, link_max = self._forward(floors, caps, fixed, has_caps, None, None)
         ef = es + d
         finish_value = int(ef.max()) if n else start

@@ -74,6 +74,11 @@ class ScheduleOptions:
         Total float (default) or longest path.
     max_critical_paths
         At most this many critical paths are listed.
+    move_incomplete_after_status_date
+        For projects with progress and a status date: remaining work of activities in
+        progress resumes at the status date and unstarted work starts no earlier (Microsoft
+        Project's "move ... parts after status date" options). When False, remaining work
+        follows the work done and unstarted work follows logic only.
 
     Examples
     --------
@@ -91,6 +96,7 @@ class ScheduleOptions:
         default=CriticalDefinition.TOTAL_FLOAT, validator=instance_of(CriticalDefinition)
     )
     max_critical_paths: int = attrs.field(default=20, validator=number(low=1, integer=True))
+    move_incomplete_after_status_date: bool = attrs.field(default=True, validator=check_bool)
 
 
 @attrs.frozen
@@ -98,7 +104,8 @@ class ScheduleWarning:
     """Something the user should look at, e.g. a constraint that overrides logic.
 
     ``kind`` is one of ``"constraint-conflict"``, ``"negative-float"``,
-    ``"missed-deadline"``, ``"before-project-start"`` and ``"summary-constraint"``.
+    ``"missed-deadline"``, ``"before-project-start"``, ``"summary-constraint"`` and
+    ``"out-of-sequence"`` (an activity started before its predecessors allowed).
 
     Examples
     --------

@@ -42,6 +42,7 @@ import numpy as np
 from pmsm_core._util import no_gc
 from pmsm_core.calendars import WorkingTimeTable, from_minute_index, to_minute_index
 from pmsm_core.model.project import Project
+from pmsm_core.scheduling import progress as _progress
 from pmsm_core.scheduling.compile import CompiledProject, compile_project
 from pmsm_core.scheduling.network import NONE, ConstraintCode, LinkCode, Network
 from pmsm_core.scheduling.results import (
@@ -81,6 +82,10 @@ class _LeafTimes:
     project_finish: Any
     override: list[bool]
     below_start: list[bool]
+    #: Progress (set by :func:`~pmsm_core.scheduling.progress.overlay`): complete leaves
+    #: and the durations to report (actual plus remaining).
+    finished: list[bool] = attrs.Factory(list)
+    durations: list[int] | None = None
 
 
 def schedule(project: Project, *, options: ScheduleOptions | None = None) -> Schedule:
@@ -132,8 +137,10 @@ def schedule(project: Project, *, options: ScheduleOptions | None = None) -> Sch
 def _compile_and_run(
     project: Project, options: ScheduleOptions
 ) -> tuple[CompiledProject, _LeafTimes]:
-    """Compile ``project`` (summary links resolved) and run the CPM engine on it."""
+    """Compile ``project`` (summary links resolved, progress planned) and run the CPM
+    engine on it."""
     compiled = compile_project(project, options)
+    compiled.progress = _progress.plan_progress(compiled, options)
     times = _run(compiled, options)
     if compiled.deferred:
         _resolve_deferred(compiled, times)
@@ -145,8 +152,12 @@ def _run(
     compiled: CompiledProject, options: ScheduleOptions, *, engine: str = "auto"
 ) -> _LeafTimes:
     if engine == "calendar" or (engine == "auto" and not compiled.single_calendar):
-        return _calendar_engine(compiled, options)
-    return _integer_engine(compiled, options)
+        times = _calendar_engine(compiled, options)
+    else:
+        times = _integer_engine(compiled, options)
+    if compiled.progress is not None:
+        _progress.overlay(compiled, compiled.progress, times)
+    return times
 
 
 def _resolve_deferred(compiled: CompiledProject, times: _LeafTimes) -> None:
@@ -162,25 +173,33 @@ def _resolve_deferred(compiled: CompiledProject, times: _LeafTimes) -> None:
 
 def _integer_network(
     compiled: CompiledProject,
-) -> tuple[Network, WorkingTimeTable | None, int]:
+) -> tuple[Network, WorkingTimeTable | None, int, list[int] | None, list[int] | None]:
     """The CPM network of a single-calendar project in working minutes (or units), with
     its constraints and deadlines; the project calendar's table and the working-minute
-    coordinate of the project start (None and 0 for undated projects)."""
+    coordinate of the project start (None and 0 for undated projects); with progress,
+    the fixed starts of started leaves and the earliest starts of the others (see
+    :func:`~pmsm_core.scheduling.progress.integer_inputs`), else None."""
     project = compiled.project
-    durations = np.asarray(compiled.durations, dtype=np.int64)
-    network = Network(
-        durations,
-        compiled.predecessors,
-        compiled.successors,
-        np.asarray(compiled.types, dtype=np.int8) if compiled.types else None,
-        compiled.lags or None,
-        ids=compiled.leaves,
-    )
+    plan = compiled.progress
     table: WorkingTimeTable | None = None
     origin = 0
     if project.start is not None:
         table = project.calendar.table
         origin = table.to_working(to_minute_index(project.start))
+    lags: list[int] = compiled.lags
+    fixed: list[int] | None = None
+    floors: list[int] | None = None
+    if plan is not None:
+        lags, fixed, floors = _progress.integer_inputs(compiled, plan, origin)
+    durations = np.asarray(compiled.durations if plan is None else plan.durations, dtype=np.int64)
+    network = Network(
+        durations,
+        compiled.predecessors,
+        compiled.successors,
+        np.asarray(compiled.types, dtype=np.int8) if compiled.types else None,
+        lags or None,
+        ids=compiled.leaves,
+    )
 
     ctypes = compiled.constraint_types
     if any(ctypes) or any(d is not None for d in compiled.deadlines):
@@ -189,7 +208,7 @@ def _integer_network(
         ]
         deadlines = [_coordinate(table, origin, d) for d in compiled.deadlines]
         network = network.with_constraints(ctypes, times, deadlines=deadlines)
-    return network, table, origin
+    return network, table, origin, fixed, floors
 
 
 def _coordinate(table: WorkingTimeTable | None, origin: int, value: datetime | int | None) -> int:
@@ -204,12 +223,14 @@ def _coordinate(table: WorkingTimeTable | None, origin: int, value: datetime | i
 
 def _integer_engine(compiled: CompiledProject, options: ScheduleOptions) -> _LeafTimes:
     n = len(compiled.leaves)
-    durations = np.asarray(compiled.durations, dtype=np.int64)
-    network, table, origin = _integer_network(compiled)
+    network, table, origin, fixed, floors = _integer_network(compiled)
+    durations = network.durations
     result = network.cpm(
         start=0,
         multiple_critical_paths=options.multiple_critical_paths,
         honor_constraints=options.honor_constraints,
+        fixed_starts=fixed,
+        earliest_starts=floors,
     )
     es, ef, ls, lf = result.early_start, result.early_finish, result.late_start, result.late_finish
     placed_s, placed_f = result.start, result.placed_finish
@@ -370,7 +391,14 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
     assert project.start is not None
     assert compiled.calendars is not None
     n = len(compiled.leaves)
-    d = compiled.durations
+    plan = compiled.progress
+    d = compiled.durations if plan is None else plan.durations
+    fixed_at: list[int | None] | None = None
+    anchor_at: list[int | None] = [None] * n
+    floor_at: list[int | None] = [None] * n
+    skip = [False] * len(compiled.predecessors)
+    if plan is not None:
+        fixed_at, anchor_at, floor_at, skip = _progress.calendar_inputs(compiled, plan)
     clocks = [_Clock(cal.table) for cal in compiled.calendars]
     project_clock = _Clock(project.calendar.table)
     P, S, T, L = compiled.predecessors, compiled.successors, compiled.types, compiled.lags
@@ -493,9 +521,14 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
     def forward(late_s: list[int] | None, late_f: list[int] | None) -> None:
         for j in order:
             clock = clocks[j]
+            if fixed_at is not None and (fixed := fixed_at[j]) is not None:
+                es[j], ef[j] = fixed, clock.add(fixed, d[j])  # started: progress beats logic
+                continue
             kind = ctype[j]
             date = cdate[j]
-            value = start_at_least(j, first_start, True)
+            floor = floor_at[j]
+            earliest = first_start if floor is None else max(floor, first_start)
+            value = start_at_least(j, earliest, True)
             if date is not None:
                 if kind == ConstraintCode.SNET:
                     value = max(value, start_at_least(j, date, True))
@@ -505,7 +538,10 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
             for e in ins[j]:
                 p = P[e]
                 alap = late_s is not None and ctype[p] == ConstraintCode.ALAP
+                anchor = anchor_at[p]
                 p_start = late_s[p] if alap and late_s is not None else es[p]
+                if anchor is not None:
+                    p_start = anchor
                 p_finish = late_f[p] if alap and late_f is not None else ef[p]
                 kind_e = T[e]
                 same = same_forward(e, j)
@@ -552,6 +588,8 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
         else:
             value = finish_at_most(j, project_finish, tables[j] is finish_table)
         for e in outs[j]:
+            if skip[e]:  # progress: see pmsm_core.scheduling.progress.link_modes
+                continue
             s = S[e]
             kind_e = T[e]
             same = same_backward(e, j)
@@ -603,7 +641,9 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
         p, s = P[e], S[e]
         pc = clocks[p]
         kind_e = T[e]
-        anchor = placed_f[p] if kind_e in (LinkCode.FS, LinkCode.FF) else placed_s[p]
+        actual = anchor_at[p]
+        start_p = placed_s[p] if actual is None else actual
+        anchor = placed_f[p] if kind_e in (LinkCode.FS, LinkCode.FF) else start_p
         target = placed_s[s] if kind_e in (LinkCode.FS, LinkCode.SS) else placed_f[s]
         gaps[e] = pc.w(target) - pc.w(apply_lag(e, anchor))
         sc = clocks[s]
@@ -616,9 +656,9 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
             logic_w[s] is not None and not override[s] and sc.w(cand) == logic_w[s] == sc.w(es[s])
         )
     for j in range(n):
-        if outs[j]:
-            low = min(gaps[e] for e in outs[j])
-            free[j] = min(max(low, 0), max(total[j], 0))
+        live = [gaps[e] for e in outs[j] if not skip[e]]
+        if live:
+            free[j] = min(max(min(live), 0), max(total[j], 0))
         else:
             free[j] = max(total[j], 0)
     has_preds = [bool(ins[j]) for j in range(n)]
@@ -667,6 +707,9 @@ def _assemble(compiled: CompiledProject, times: _LeafTimes, options: ScheduleOpt
         critical = on_path
     else:
         critical = [times.total[i] <= threshold for i in range(n)]
+    if times.finished:  # complete work is never critical (Microsoft Project)
+        critical = [c and not f for c, f in zip(critical, times.finished, strict=True)]
+    durations = compiled.durations if times.durations is None else times.durations
     driving_preds: list[list[str]] = [[] for _ in range(n)]
     for e, flag in enumerate(times.driving):
         if flag and leaves[P[e]] not in driving_preds[S[e]]:
@@ -683,7 +726,7 @@ def _assemble(compiled: CompiledProject, times: _LeafTimes, options: ScheduleOpt
             late_finish=times.lf[i],
             start=times.start[i],
             finish=times.finish[i],
-            duration=compiled.durations[i],
+            duration=durations[i],
             start_slack=times.start_slack[i],
             finish_slack=times.finish_slack[i],
             total_float=times.total[i],
