@@ -532,6 +532,66 @@ class TestDated:
 # --------------------------------------------------------------------------- API edges
 
 
+class TestProgress:
+    def _project(self, status: int) -> Project:
+        """Three users of one analyst: A is done (late), B half done, C not started."""
+        ba = [Assignment("BA", 1)]
+        return Project(
+            "prog",
+            resources=[Resource("BA", capacity=1)],
+            activities=[
+                Activity(
+                    "A",
+                    duration=Duration(3),
+                    assignments=ba,
+                    progress=pm.Progress(0, 4, percent_complete=100),
+                ),
+                Activity(
+                    "B",
+                    duration=Duration(4),
+                    assignments=ba,
+                    progress=pm.Progress(4, percent_complete=50),
+                ),
+                Activity("C", duration=Duration(2), assignments=ba),
+                Activity("M", milestone=True),
+            ],
+            dependencies=[Dependency("A", "M"), Dependency("B", "M"), Dependency("C", "M")],
+            status_date=status,
+        )
+
+    def test_started_work_stays_and_the_rest_waits_after_the_status_date(self) -> None:
+        """Complete and in-progress activities keep their actual dates; the analyst's
+        unstarted task waits for the remaining work, which resumes at the status date."""
+        p = self._project(status=6)
+        cpm = schedule(p)
+        assert (cpm["A"].start, cpm["A"].finish) == (0, 4)
+        assert (cpm["B"].start, cpm["B"].finish) == (4, 8)  # 2 done, 2 left from 6
+        assert cpm["C"].start == 6  # not before the status date, but over capacity
+        levelled = level(p)
+        assert [(a.id, a.start, a.finish) for a in levelled][:3] == [
+            ("A", 0, 4),
+            ("B", 4, 8),
+            ("C", 8, 10),
+        ]
+        assert levelled["A"].delay == levelled["B"].delay == 0
+        assert levelled["C"].delay == 2
+        assert levelled["C"].explanation == "waits 2 for BA (held by B)"
+        assert levelled.schedule["B"].driven_by == "actual start (in progress)"
+        assert levelled.finish == 10
+
+    def test_levelling_never_moves_started_work(self) -> None:
+        """Whatever the status date, started activities keep their CPM (actual) dates."""
+        for status in (4, 5, 6, 7):
+            p = self._project(status)
+            cpm, levelled = schedule(p), level(p, schedules=20)
+            for aid in ("A", "B"):
+                assert (levelled[aid].start, levelled[aid].finish) == (
+                    cpm[aid].start,
+                    cpm[aid].finish,
+                )
+            assert levelled["C"].start >= max(status, cpm["B"].finish)
+
+
 class TestApi:
     def test_nothing_to_level(self) -> None:
         """An empty project, and one without resources, level to their CPM schedule."""

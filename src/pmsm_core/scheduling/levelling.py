@@ -443,6 +443,7 @@ class _Problem:
     types: npt.NDArray[np.int8]
     weights: IntArray
     own: npt.NDArray[np.bool_]
+    started: npt.NDArray[np.bool_]
     elapsed: npt.NDArray[np.bool_]
     cpm_start: IntArray
     late_start: IntArray
@@ -746,6 +747,16 @@ def _problem(
                 anchor = rows[p].finish if compiled.types[e] in (0, 2) else rows[p].start
                 assert isinstance(anchor, datetime)
                 lags[e] = _elapsed_in_working(table, origin, anchor, int(lags[e]))
+    # progress: started leaves stay where the progress-aware CPM put them (their actual
+    # start, and their span as their length); unstarted work starts after the status date
+    plan = compiled.progress
+    started = np.asarray(plan.started if plan is not None else [False] * n, dtype=bool)
+    if started.any():
+        if table is None:
+            cpm_finish_at = np.asarray([r.finish for r in rows], dtype=np.int64)
+        else:
+            cpm_finish_at = at([r.finish for r in rows])
+        d = np.where(started, np.maximum(cpm_finish_at - cpm_start, 0), d)
     types = np.asarray(compiled.types, dtype=np.int8)
     # work resources with assignments on leaves that take time
     resources: list[str] = []
@@ -790,6 +801,10 @@ def _problem(
             release[i] = max(0, _coordinate(table, origin, date_value))
         elif kind in (ConstraintCode.FNET, ConstraintCode.MFO):
             release[i] = max(0, _coordinate(table, origin, date_value) - int(d[i]))
+    pinned[started] = cpm_start[started]
+    if plan is not None and plan.status is not None:
+        status = _coordinate(table, origin, plan.status)
+        release[~started] = np.maximum(release[~started], status)
     warnings: list[ScheduleWarning] = []
     used = demands.sum(axis=0) > 0
     by_id = {r.id: r for r in project.resources}
@@ -813,6 +828,7 @@ def _problem(
         types=types,
         weights=np.zeros(m, np.int64),
         own=own,
+        started=started,
         elapsed=elapsed,
         cpm_start=cpm_start,
         late_start=late_start,
@@ -1029,6 +1045,13 @@ def _amount(project: Project, minutes: int) -> str:
     return Duration(minutes, unit=unit).format(project.factors)
 
 
+def _pin_reason(problem: _Problem, i: int) -> str | None:
+    """Why leaf ``i`` is not moved by levelling (None when it may be moved)."""
+    if problem.started[i]:
+        return "pinned by its actual start"
+    return "pinned by its constraint" if problem.pinned[i] != NONE else None
+
+
 def _explain(
     project: Project,
     resource_ids: list[str],
@@ -1037,7 +1060,7 @@ def _explain(
     waits: list[tuple[int, int, list[int]]],
     leaves: list[str],
     unresolved: bool,
-    pinned: bool,
+    pinned: str | None,
 ) -> str:
     parts = []
     for k, amount, holders in sorted(waits, key=lambda w: -w[1]):
@@ -1050,7 +1073,7 @@ def _explain(
         parts.append(f"{_amount(project, behind)} behind its predecessors")
     if unresolved:
         parts.append(
-            "pinned by its constraint, over capacity"
+            f"{pinned}, over capacity"
             if pinned
             else "over capacity: it could not be levelled within its float"
         )
@@ -1123,12 +1146,16 @@ def _result(
             start_dates[own], finish_dates[own] = cpm[leaves[own]].start, cpm[leaves[own]].finish
         else:
             start_dates[own], finish_dates[own] = _own_dates(problem, own, int(starts[own]))
+    for i in np.flatnonzero(problem.started).tolist():  # actual dates, as the CPM read them
+        start_dates[i], finish_dates[i] = cpm[leaves[i]].start, cpm[leaves[i]].finish
     resource_ids = problem.resources
     driven = []
     for i in range(n):
         if analysis.waits[i]:
             names = ", ".join(resource_ids[k] for k, _, _ in analysis.waits[i])
             driven.append(f"levelling: waits for {names}")
+        elif problem.started[i]:
+            driven.append(cpm[leaves[i]].driven_by)
         elif pinned[i]:
             driven.append(
                 f"constraint {ConstraintCode(compiled.constraint_types[i]).name} (pinned)"
@@ -1205,7 +1232,7 @@ def _result(
                 analysis.waits[i],
                 leaves,
                 analysis.unresolved[i],
-                bool(pinned[i]),
+                _pin_reason(problem, i),
             ),
             unresolved=analysis.unresolved[i],
         )
@@ -1312,7 +1339,7 @@ def _levelling_warnings(
                 ScheduleWarning(
                     "levelling-link",
                     leaves[s],
-                    f"pinned by its constraint, it no longer follows {leaves[p]!r}: "
+                    f"{_pin_reason(problem, s)}, it no longer follows {leaves[p]!r}: "
                     "levelling delayed the predecessor",
                 )
             )
@@ -1341,7 +1368,7 @@ def _levelling_warnings(
                     aid,
                     f"starts {_when(start_dates[i])} over a resource's capacity "
                     + (
-                        "(pinned by its constraint)"
+                        f"({_pin_reason(problem, i)})"
                         if pinned[i]
                         else "(it could not be levelled within its float)"
                     ),
