@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
     "gantt": ("pmsm_core.cli.gantt", "draw a Gantt chart of a project (PNG, SVG, PDF)"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
+    "risk": (
+        "pmsm_core.cli.risk",
+        "schedule risk analysis: Monte Carlo finish dates, criticality, drivers",
+    ),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
     "service": (
         "pmsm_core.cli.service",

@@ -228,6 +228,20 @@ def _unstructure_timepoint(value: datetime | int | None) -> str | int | None:
     return _unstructure_datetime(value) if isinstance(value, datetime) else value
 
 
+def _structure_time_or_number(value: Any, _: Any) -> datetime | float:
+    """A result time: a datetime (dated projects) or a number of units (undated)."""
+    if isinstance(value, str):
+        return _structure_datetime(value, datetime)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    msg = "an ISO datetime string or a number of time units"
+    raise _expect(msg, value)
+
+
+def _unstructure_time_or_number(value: datetime | float) -> str | float:
+    return _unstructure_datetime(value) if isinstance(value, datetime) else value
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_duration(text: str, factors: DurationFactors) -> Duration:
     return Duration.parse(text, factors)
@@ -472,6 +486,8 @@ def configure_converter(conv: JsonConverter) -> JsonConverter:
         conv.register_structure_hook(hint, _structure_timepoint)
         conv.register_unstructure_hook(hint, _unstructure_timepoint)
     conv.register_structure_hook(datetime | None, _optional(_structure_datetime))
+    conv.register_structure_hook(datetime | float, _structure_time_or_number)
+    conv.register_unstructure_hook(datetime | float, _unstructure_time_or_number)
     conv.register_structure_hook(Duration, _structure_duration)
     conv.register_unstructure_hook(Duration, _unstructure_duration)
     conv.register_structure_hook(Duration | None, _optional(_structure_duration))
