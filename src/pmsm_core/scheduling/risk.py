@@ -1476,7 +1476,7 @@ def pert_analysis(project: Project, *, options: ScheduleOptions | None = None) -
     ef = result.early[n:, 0]
     finish = float(result.finish[0])
     tol = 1e-9 * (1 + abs(finish))
-    critical = result.total_float[:, 0] <= model.threshold + tol
+    critical = result.total_float_forward(model)[:, 0] <= model.threshold + tol
     d = mc.effective(model, mean[:, None])[:, 0]
     # driving links between critical activities, recomputed per forward slot
     preds: list[list[int]] = [[] for _ in range(n)]
