@@ -4,16 +4,12 @@ An activity's ``estimate`` says how long it may really take. Five value types co
 usual choices; each knows its :class:`Distribution` (``kind``), its mean and standard
 deviation, and validates its parameters on construction:
 
-========================  ==========================  ====================================
-value                     distribution                parameters
-========================  ==========================  ====================================
-:class:`ThreePointEstimate`  PERT-beta (default) or    optimistic, most likely, pessimistic
-                          triangular
-:class:`UniformEstimate`  uniform                     low, high
-:class:`LognormalEstimate`  lognormal                 mean, standard deviation
-:class:`FixedEstimate`    fixed (degenerate)          duration
-:class:`EmpiricalEstimate`  empirical sample          observed durations, drawn uniformly
-========================  ==========================  ====================================
+* :class:`ThreePointEstimate`: optimistic, most likely and pessimistic durations, sampled
+  as PERT-beta (the default) or triangular;
+* :class:`UniformEstimate`: any duration between a low and a high one;
+* :class:`LognormalEstimate`: a given mean and standard deviation, with a long right tail;
+* :class:`FixedEstimate`: always the same duration (a degenerate distribution);
+* :class:`EmpiricalEstimate`: one of the observed durations, each equally likely.
 
 All durations are working time (minutes, or plain units in an undated project), never
 elapsed. An activity without an estimate keeps its planned duration in a simulation.
@@ -48,9 +44,11 @@ class Distribution(enum.Enum):
     """
 
     PERT = "pert"
-    """PERT-beta on optimistic, most likely, pessimistic (shape λ = 4): mean (o+4m+p)/6."""
+    """PERT-beta between the optimistic and pessimistic durations, shape λ = 4; its mean
+    is (o + 4m + p) / 6."""
     TRIANGULAR = "triangular"
-    """Triangular on optimistic, most likely, pessimistic: mean (o+m+p)/3."""
+    """Triangular between the optimistic and pessimistic durations, peaking at the most
+    likely one; its mean is (o + m + p) / 3."""
     UNIFORM = "uniform"
     """Uniform between a low and a high duration."""
     LOGNORMAL = "lognormal"
@@ -121,7 +119,7 @@ class ThreePointEstimate:
 
     @property
     def kind(self) -> Distribution:
-        """The distribution sampled: PERT-beta or triangular."""
+        """The distribution sampled (PERT-beta or triangular)."""
         return self.distribution
 
     @property
@@ -342,7 +340,7 @@ class EmpiricalEstimate:
         return math.sqrt(sum((s.minutes - mean) ** 2 for s in self.samples) / len(self.samples))
 
 
-#: Every estimate value type (what :attr:`pmsm_core.Activity.estimate` holds).
+#: Every estimate value type (what an activity's ``estimate`` holds).
 DurationEstimate = (
     ThreePointEstimate | UniformEstimate | LognormalEstimate | FixedEstimate | EmpiricalEstimate
 )

@@ -105,7 +105,7 @@ __all__ = [
     "simulate",
 ]
 
-#: The percentiles reported by default: P5, P10, ..., P95.
+#: The percentiles reported for every result (P5, P10, ..., P95).
 PERCENTILES: Final = tuple(range(5, 100, 5))
 #: Resolution of the stored finish distribution: quantiles at every 0.1 %.
 QUANTILE_STEPS: Final = 1000
@@ -1110,32 +1110,32 @@ def _correlation(
     for key, value in items:
         where = f"correlation[{key!r}]"
         if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
-            msg = f"{where}: keys are pairs of activity ids, got {key!r}"
+            msg = f"keys are pairs of activity ids, got {key!r}"
             raise ValidationError(msg, path=where)
         if isinstance(value, bool) or not isinstance(value, int | float) or not -1 <= value <= 1:
-            msg = f"{where}: a rank correlation from -1 to 1, got {value!r}"
+            msg = f"a rank correlation from -1 to 1, got {value!r}"
             raise ValidationError(msg, path=where)
         a, b = key
         if a == b:
-            msg = f"{where}: an activity is not correlated with itself"
+            msg = "an activity is not correlated with itself"
             raise ValidationError(msg, path=where)
         rows = []
         for ref in (a, b):
             if ref not in compiled.index:
                 what = "a summary" if ref in project else "an unknown activity"
-                msg = f"{where}: {ref!r} is {what}; correlate leaf activities"
+                msg = f"{ref!r} is {what}; correlate leaf activities"
                 raise ValidationError(msg, path=where)
             row = int(new_of_old[compiled.index[ref]])
             if row not in sampled:
                 msg = (
-                    f"{where}: activity {ref!r} has no uncertain duration (give it an "
+                    f"activity {ref!r} has no uncertain duration (give it an "
                     "estimate other than a fixed one)"
                 )
                 raise ValidationError(msg, path=where)
             rows.append(row)
         pair = (min(rows), max(rows))
         if pair in pairs and pairs[pair] != float(value):
-            msg = f"{where}: the pair {a!r}, {b!r} is given twice with different values"
+            msg = f"the pair {a!r}, {b!r} is given twice with different values"
             raise ValidationError(msg, path=where)
         pairs[pair] = float(value)
     involved = sorted({r for pair in pairs for r in pair})
