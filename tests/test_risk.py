@@ -699,10 +699,13 @@ class TestResult:
 
     def test_round_trip(self, result: RiskResult) -> None:
         """Results are values: the JSON converter round-trips them (dated ones too)."""
-        assert structure(json.loads(json.dumps(unstructure(result))), RiskResult) == result
-        dated = simulate(pm.demo_project(), 300, seed=2)
-        assert isinstance(dated.mean, datetime)
-        assert structure(json.loads(json.dumps(unstructure(dated))), RiskResult) == dated
+        # compared as data: the doctest run may load the module a second time, so class
+        # identity (and attrs equality) can differ between the two copies
+        for value in (result, simulate(pm.demo_project(), 300, seed=2)):
+            data = unstructure(value)
+            back = structure(json.loads(json.dumps(data)), type(value))
+            assert unstructure(back) == data
+            assert back.percentile(80) == value.percentile(80) and back.mean == value.mean
 
     @pytest.mark.parametrize(
         ("kwargs", "words"),

@@ -498,8 +498,8 @@ class RiskResult:
         >>> simulate(p, 1000, seed=2).to_dataframe()[["criticality", "sensitivity"]].round(2)
             criticality  sensitivity
         id
-        A          0.74         0.99
-        B          0.26          NaN
+        A          0.75         0.99
+        B          0.25          NaN
         """
         from pmsm_core._util import require
 
@@ -798,6 +798,10 @@ def _prepare(
         detail=min(detail, iterations),
         honor=honor,
         multiple_critical_paths=options.multiple_critical_paths,
+        widest_slot=max(
+            (x.src.shape[0] for level in levels for x in (*level.forward, *level.backward)),
+            default=0,
+        ),
     )
     if model.scale_rows is not None:
         order = np.argsort(model.scale_rows)
