@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -247,9 +247,11 @@ def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
     single = s.kind in ("triangular", "uniform") and bool(
         np.all(np.abs(s.c) < 2**24) and np.all(np.abs(s.a) < 2**24)
     )
-    dtype = np.float32 if single else np.float64
-    u = np.empty((min(k, _ROWS), BLOCK), dtype=dtype)
-    a_all, b_all, c_all = (x.astype(dtype) for x in (s.a, s.b, s.c))
+    dtype: type[np.floating[Any]] = np.float32 if single else np.float64
+    u: npt.NDArray[np.floating[Any]] = np.empty((min(k, _ROWS), BLOCK), dtype=dtype)
+    a_all: npt.NDArray[np.floating[Any]] = s.a.astype(dtype)
+    b_all: npt.NDArray[np.floating[Any]] = s.b.astype(dtype)
+    c_all: npt.NDArray[np.floating[Any]] = s.c.astype(dtype)
     for r0 in range(0, k, _ROWS):
         r1 = min(k, r0 + _ROWS)
         part = u[: r1 - r0]
