@@ -11,9 +11,12 @@ Activities are renumbered level by level (topological levels), and within a leve
 decreasing number of predecessors. The forward pass then treats the ``j``-th incoming
 link of every activity of a level together (a *slot*): the activities with more than
 ``j`` predecessors are a prefix of the level, so each slot is one gather of predecessor
-rows and one in-place ``maximum`` on a slice. The backward pass does the same with the
-outgoing links. Times are float64 working minutes (or units); whole-number inputs give
-whole-number results exactly, so fixed durations reproduce the integer CPM engine.
+rows and one in-place ``maximum`` on a slice. The backward pass runs on late finishes in
+its own order (level by level, most successors first), so that its slots are prefixes
+too. Times are float64 working minutes (or units); whole-number inputs give whole-number
+results exactly, so fixed durations reproduce the integer CPM engine. Triangular and
+uniform durations are drawn in single precision when their parameters are whole numbers
+below 2**24 (exact for fixed values, a third faster).
 
 Random numbers
 --------------
@@ -97,7 +100,7 @@ class Level:
     fix_rows: IntArray | None = None
     fix_time: FloatArray | None = None
     fix_sub_d: BoolArray | None = None
-    # backward: caps on late starts, set late starts
+    # backward constraint ops (rows in backward order): caps, deadlines, fixed late finishes
     lcap_rows: IntArray | None = None
     lcap_time: FloatArray | None = None
     lcap_sub_d: BoolArray | None = None

@@ -653,12 +653,15 @@ def _prepare(
     calendar = project.calendar if dated else None
     start: datetime | int = project.start if project.start is not None else 0
 
+    origin = (
+        _origin(calendar, start)[0] if calendar is not None and isinstance(start, datetime) else 0
+    )
+
     def offset(value: Any) -> float:
         if value is None:
             return math.nan
-        if calendar is None or not isinstance(start, datetime):
+        if calendar is None or not isinstance(value, datetime):
             return float(value)
-        origin, _ = _origin(calendar, start)
         return float(calendar.table.to_working(to_minute_index(value)) - origin)
 
     P = np.asarray(compiled.predecessors, dtype=np.intp)
@@ -1215,9 +1218,9 @@ def simulate(
         ``ProcessPoolExecutor`` or dask.distributed's ``Client.get_executor()``; in this
         process when None.
     chunk_size
-        Iterations per chunk sent to the executor, rounded up to whole blocks of 1,024
-        (a sixteenth of the work, at most 65,536, by default). The results do not depend
-        on it.
+        Iterations per chunk, rounded up to whole blocks of 1,024 (by default a sixteenth
+        of the work with an executor, a twentieth without, at most 65,536). The results
+        do not depend on it.
     options
         :class:`~pmsm_core.ScheduleOptions` (constraints, critical threshold, lag
         calendar, multiple critical paths), as for :func:`~pmsm_core.schedule`.
@@ -1297,7 +1300,7 @@ def simulate(
     if chunk_size is not None:
         per_chunk = -(-chunk_size // mc.BLOCK)
     elif executor is None:
-        per_chunk = max(1, 2**16 // mc.BLOCK)
+        per_chunk = max(1, min(64, -(-blocks // 20)))  # about 20 progress reports
     else:
         per_chunk = max(1, min(64, -(-blocks // 16)))
     plan = mc.chunk_plan(blocks, per_chunk)
