@@ -14,9 +14,7 @@ link of every activity of a level together (a *slot*): the activities with more 
 rows and one in-place ``maximum`` on a slice. The backward pass runs on late finishes in
 its own order (level by level, most successors first), so that its slots are prefixes
 too. Times are float64 working minutes (or units); whole-number inputs give whole-number
-results exactly, so fixed durations reproduce the integer CPM engine. Triangular and
-uniform durations are drawn in single precision when their parameters are whole numbers
-below 2**24 (exact for fixed values, a third faster).
+results exactly, so fixed durations reproduce the integer CPM engine.
 
 Random numbers
 --------------
@@ -31,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 import attrs
 import numpy as np
@@ -245,35 +243,25 @@ _ROWS: Final = 32
 def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
     """Draw the durations of the rows of ``s`` into ``out`` (in the rows' order)."""
     k = s.rows.shape[0]
-    # single precision where it is exact for the parameters (whole numbers below 2**24):
-    # a third faster, and fixed values still come out exactly
-    single = s.kind in ("triangular", "uniform") and bool(
-        np.all(np.abs(s.c) < 2**24) and np.all(np.abs(s.a) < 2**24)
-    )
-    dtype: type[np.floating[Any]] = np.float32 if single else np.float64
-    u: npt.NDArray[np.floating[Any]] = np.empty((min(k, _ROWS), BLOCK), dtype=dtype)
-    a_all: npt.NDArray[np.floating[Any]] = s.a.astype(dtype)
-    b_all: npt.NDArray[np.floating[Any]] = s.b.astype(dtype)
-    c_all: npt.NDArray[np.floating[Any]] = s.c.astype(dtype)
+    u = np.empty((min(k, _ROWS), BLOCK))
     for r0 in range(0, k, _ROWS):
         r1 = min(k, r0 + _ROWS)
         part = u[: r1 - r0]
-        a, b, c = a_all[r0:r1, None], b_all[r0:r1, None], c_all[r0:r1, None]
+        a, b, c = s.a[r0:r1, None], s.b[r0:r1, None], s.c[r0:r1, None]
         if s.kind == "triangular":
             # inverse CDF, branch-free: both branches blended by the 0/1 mask; zero
             # width gives exactly the pessimistic value
             assert s.table is not None
-            rng.random(out=part, dtype=dtype)
-            table = s.table[r0:r1].astype(dtype)
-            left, right, cut = table[:, 0:1], table[:, 1:2], table[:, 2:3]
+            rng.random(out=part)
+            left, right, cut = s.table[r0:r1, 0:1], s.table[r0:r1, 1:2], s.table[r0:r1, 2:3]
             low = part * left
             np.sqrt(low, out=low)
             low += a
-            high = np.subtract(dtype(1.0), part)
+            high = np.subtract(1.0, part)
             high *= right
             np.sqrt(high, out=high)
             np.subtract(c, high, out=high)
-            mask = (part < cut).astype(dtype)
+            mask = (part < cut).astype(np.float64)
             low -= high
             low *= mask
             low += high
@@ -286,7 +274,7 @@ def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
             x += s.table[r0:r1]
             out[s.rows[r0:r1]] = x
         elif s.kind == "uniform":
-            rng.random(out=part, dtype=dtype)
+            rng.random(out=part)
             part *= b - a
             part += a
             out[s.rows[r0:r1]] = part

@@ -498,8 +498,8 @@ class RiskResult:
         >>> simulate(p, 1000, seed=2).to_dataframe()[["criticality", "sensitivity"]].round(2)
             criticality  sensitivity
         id
-        A          0.75         0.99
-        B          0.25          NaN
+        A          0.74         0.99
+        B          0.26          NaN
         """
         from pmsm_core._util import require
 
