@@ -424,7 +424,8 @@ def _forward(
     for level in model.levels:
         lo, hi = level.lo, level.hi
         for slot in level.forward:
-            cand = np.take(source, slot.src, axis=0, out=buffer[: slot.src.shape[0]])
+            # indices are always valid; mode "raise" would copy the output once more
+            cand = np.take(source, slot.src, axis=0, out=buffer[: slot.src.shape[0]], mode="clip")
             if slot.lag is not None:
                 cand += slot.lag
             if slot.pct_pos is not None:
@@ -496,7 +497,7 @@ def _backward(
     for level in reversed(model.levels):
         lo, hi = level.lo, level.hi
         for slot in level.backward:
-            cand = np.take(late, slot.src, axis=0, out=buffer[: slot.src.shape[0]])
+            cand = np.take(late, slot.src, axis=0, out=buffer[: slot.src.shape[0]], mode="clip")
             if slot.lag is not None:
                 cand -= slot.lag
             if slot.pct_pos is not None:
