@@ -174,6 +174,7 @@ class RiskModel:
     honor: bool = True
     multiple_critical_paths: bool = False
     widest_slot: int = 0
+    fixed_rows: IntArray | None = None
 
     @property
     def blocks(self) -> int:
@@ -214,7 +215,10 @@ def sample_block(model: RiskModel, block: int, *, out: FloatArray | None = None)
     n = model.n
     if out is None:
         out = np.empty((n, BLOCK))
-    out[:] = model.base[:, None]
+    if model.fixed_rows is None:
+        out[:] = model.base[:, None]
+    elif model.fixed_rows.shape[0]:
+        out[model.fixed_rows] = model.base[model.fixed_rows, None]
     if model.samplers:
         rng = _stream(model, block, _DURATIONS)
         for s in model.samplers:

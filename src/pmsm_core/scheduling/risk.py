@@ -840,6 +840,10 @@ def _prepare(
         detail=min(detail, iterations),
         honor=honor,
         multiple_critical_paths=options.multiple_critical_paths,
+        fixed_rows=np.setdiff1d(
+            np.arange(n, dtype=np.intp),
+            np.concatenate([mc.empty_index(), *(x.rows for x in samplers)]),
+        ).astype(np.intp),
         widest_slot=max(
             (x.src.shape[0] for level in levels for x in (*level.forward, *level.backward)),
             default=0,
