@@ -627,6 +627,7 @@ def spearman(rows: FloatArray, target: FloatArray) -> FloatArray:
     xs = np.sort(rows, axis=1)
     varies = xs[:, -1] > xs[:, 0]
     ties = (xs[:, 1:] == xs[:, :-1]).any(axis=1)
+    del xs  # keep the peak memory at a few copies of the detail matrix
     free = np.flatnonzero(varies & ~ties)
     if free.shape[0]:
         x = rows if free.shape[0] == k else rows[free]

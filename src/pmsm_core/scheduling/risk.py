@@ -1391,6 +1391,7 @@ def _summarise(prepared: _Prepared, results: list[mc.ChunkResult], entropy: int)
         if r.detail_durations.shape[1]:
             detail_d.append(r.detail_durations)
             detail_f.append(r.detail_finishes)
+            r.detail_durations = r.detail_finishes = np.empty((n, 0))
     calendar, start = prepared.calendar, prepared.start
     quantiles = np.quantile(finishes, np.arange(QUANTILE_STEPS + 1) / QUANTILE_STEPS)
     mean = float(finishes.mean())
@@ -1398,8 +1399,9 @@ def _summarise(prepared: _Prepared, results: list[mc.ChunkResult], entropy: int)
     mean_duration = sums.sum(axis=0) / N
     S = model.detail
     if S and n:
-        dd = np.concatenate(detail_d, axis=1)
-        df = np.concatenate(detail_f, axis=1)
+        dd = detail_d[0] if len(detail_d) == 1 else np.concatenate(detail_d, axis=1)
+        df = detail_f[0] if len(detail_f) == 1 else np.concatenate(detail_f, axis=1)
+        del detail_d, detail_f
         rho = mc.spearman(dd, finishes[:S]).tolist()
         varies = (dd.max(axis=1) > dd.min(axis=1)).tolist()
         sens: list[float | None] = [
