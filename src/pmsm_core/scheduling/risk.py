@@ -53,10 +53,12 @@ deviation, percentiles and target probabilities are exact. Criticality counts an
 deadline counts are exact integer sums; mean durations are sums per block added in block
 order. Per-activity finish percentiles and duration sensitivities (Spearman) need every
 value of every activity; they are computed on the first ``detail_iterations`` iterations
-(by default all, up to about 4 million activity values: 4,096 iterations of a
-1,000-activity project), a fixed subset whatever the chunking. Peak memory is about
-8 bytes x (iterations + 2 x activities x detail iterations) in the caller plus about
-128 MiB per running chunk (a batch of columns of the passes).
+(by default all, up to about 2 million activity values and at least 256: 2,097
+iterations of a 1,000-activity project), a fixed subset whatever the chunking. The caller
+holds 8 bytes per iteration, the two detail matrices (16 bytes per activity and detail
+iteration) and a few copies of one while computing the statistics; a running chunk holds
+one block of sampled durations and the passes over a window of at most 1,024 iterations
+(about 32 MiB of working set), whatever the chunk size.
 """
 
 from __future__ import annotations
