@@ -49,6 +49,8 @@ autosummary_generate = False
 nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|date|timedelta|enum|collections|typing|os|pathlib|argparse|io)\..*"),
+    (r"py:.*", r"(concurrent|statistics)\..*"),
+    (r"py:mod", r"warnings"),
     (r"py:.*", r"(np|numpy|npt|nx|networkx|pd|pandas|matplotlib|plt|attrs|attr|cattrs)\..*"),
     (
         r"py:.*",

@@ -20,8 +20,12 @@ from pmsm_core import (
     ConstraintType,
     Deliverable,
     Dependency,
+    Distribution,
     Duration,
+    EmpiricalEstimate,
+    FixedEstimate,
     LinkType,
+    LognormalEstimate,
     PercentLag,
     Phase,
     ProcessGroup,
@@ -39,6 +43,7 @@ from pmsm_core import (
     ThreePointEstimate,
     TimeUnit,
     TripleConstraint,
+    UniformEstimate,
     WorkCalendar,
     WorkingTime,
 )
@@ -129,6 +134,32 @@ def constraints(draw: Any, *, dated: bool) -> ScheduleConstraint:
 
 
 @st.composite
+def estimates(draw: Any, *, dated: bool = True, max_minutes: int = 5000) -> Any:
+    """Any kind of duration estimate with valid parameters (minute units when undated)."""
+
+    def duration() -> Duration:
+        if dated:
+            return draw(durations(max_minutes=max_minutes))
+        return Duration(draw(st.integers(0, max_minutes)))
+
+    kind = draw(st.sampled_from(list(Distribution)))
+    if kind in (Distribution.PERT, Distribution.TRIANGULAR):
+        o, m, p = sorted([duration(), duration(), duration()], key=lambda d: d.minutes)
+        return ThreePointEstimate(o, m, p, distribution=kind)
+    if kind is Distribution.UNIFORM:
+        low, high = sorted([duration(), duration()], key=lambda d: d.minutes)
+        return UniformEstimate(low, high)
+    if kind is Distribution.LOGNORMAL:
+        mean = duration()
+        if mean.minutes == 0:
+            mean = Duration(1)
+        return LognormalEstimate(mean, duration())
+    if kind is Distribution.FIXED:
+        return FixedEstimate(duration())
+    return EmpiricalEstimate([duration() for _ in range(draw(st.integers(1, 5)))])
+
+
+@st.composite
 def projects(
     draw: Any,
     *,
@@ -201,8 +232,9 @@ def projects(
                 )
             ]
         if not milestone and draw(st.integers(0, 3)) == 0:
-            m = duration.minutes
-            kwargs["estimate"] = ThreePointEstimate(Duration(m // 2), Duration(m), Duration(m * 2))
+            kwargs["estimate"] = draw(
+                estimates(dated=is_dated, max_minutes=5000 if is_dated else 50)
+            )
         activities.append(Activity(aid, draw(names), duration, **kwargs))
     leaves = [i for i in range(n) if i not in summaries]
     dependencies = []

@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gantt": ("pmsm_core.cli.gantt", "draw a Gantt chart of a project (PNG, SVG, PDF)"),
     "level": ("pmsm_core.cli.level", "level resources: no resource over capacity, links kept"),
     "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
+    "risk": (
+        "pmsm_core.cli.risk",
+        "schedule risk analysis: Monte Carlo finish dates, criticality, drivers",
+    ),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
     "status": (
         "pmsm_core.cli.status",

@@ -4,6 +4,16 @@ A document is an object with a ``schema_version`` and exactly one key naming its
 
     {"schema_version": 1, "project": {"id": "P1", "name": "...", "activities": [...]}}
 
+Duration estimates are a tagged union: their ``"type"`` is the distribution (``"pert"``,
+``"triangular"``, ``"uniform"``, ``"lognormal"``, ``"fixed"``, ``"empirical"``); a
+three-point estimate without a ``"type"`` is PERT-beta, as in documents written before
+the other kinds existed::
+
+    "estimate": {"type": "triangular", "optimistic": "3d", "most_likely": "5d",
+                 "pessimistic": "9d"}
+    "estimate": {"type": "lognormal", "mean": "5d", "std": "2d"}
+    "estimate": {"type": "empirical", "samples": ["4d", "5d", "5d", "7d"]}
+
 Readable forms are used where people write documents by hand: durations as ``"3d"``,
 ``"4h"``, ``"30m"``, ``"2ed"`` (elapsed) or a plain number of minutes (of units in an
 undated project), lags also as ``"50%"``, datetimes as ISO strings ``"2026-01-05T08:00"``,
@@ -45,6 +55,15 @@ from pmsm_core.calendars import (
     WorkingTime,
 )
 from pmsm_core.exceptions import DocumentError, Problem, ValidationError
+from pmsm_core.model.estimates import (
+    Distribution,
+    DurationEstimate,
+    EmpiricalEstimate,
+    FixedEstimate,
+    LognormalEstimate,
+    ThreePointEstimate,
+    UniformEstimate,
+)
 from pmsm_core.model.project import PercentLag, Project
 
 __all__ = [
@@ -209,6 +228,20 @@ def _unstructure_timepoint(value: datetime | int | None) -> str | int | None:
     return _unstructure_datetime(value) if isinstance(value, datetime) else value
 
 
+def _structure_time_or_number(value: Any, _: Any) -> datetime | float:
+    """A result time: a datetime (dated projects) or a number of units (undated)."""
+    if isinstance(value, str):
+        return _structure_datetime(value, datetime)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    msg = "an ISO datetime string or a number of time units"
+    raise _expect(msg, value)
+
+
+def _unstructure_time_or_number(value: datetime | float) -> str | float:
+    return _unstructure_datetime(value) if isinstance(value, datetime) else value
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_duration(text: str, factors: DurationFactors) -> Duration:
     return Duration.parse(text, factors)
@@ -359,6 +392,60 @@ def _unstructure_calendar(conv: JsonConverter) -> Callable[[WorkCalendar], dict[
     return hook
 
 
+# --------------------------------------------------------------------------- estimates
+
+_ESTIMATE_CLASSES: Final[dict[str, type[Any]]] = {
+    Distribution.PERT.value: ThreePointEstimate,
+    Distribution.TRIANGULAR.value: ThreePointEstimate,
+    Distribution.UNIFORM.value: UniformEstimate,
+    Distribution.LOGNORMAL.value: LognormalEstimate,
+    Distribution.FIXED.value: FixedEstimate,
+    Distribution.EMPIRICAL.value: EmpiricalEstimate,
+}
+
+
+def _structure_estimate(conv: JsonConverter) -> Callable[[Any, Any], Any]:
+    """The tagged union of estimates: ``"type"`` names the distribution (PERT by default)."""
+    hooks = {cls: conv.gen_structure_attrs_fromdict(cls) for cls in set(_ESTIMATE_CLASSES.values())}
+    tags = ", ".join(repr(t) for t in _ESTIMATE_CLASSES)
+
+    def hook(value: Any, _: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            msg = "an object (a duration estimate)"
+            raise _expect(msg, value)
+        data = dict(value)
+        tag = data.pop("type", Distribution.PERT.value)
+        cls = _ESTIMATE_CLASSES.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            exc = _expect(f"one of {tags}", tag)
+            exc.__notes__ = [_note("type", str)]
+            msg = "While structuring a duration estimate"
+            raise ClassValidationError(msg, [exc], ThreePointEstimate)
+        if cls is ThreePointEstimate:
+            if "distribution" in data:
+                msg = "unknown key 'distribution': name the distribution in \"type\""
+                raise _JsonTypeError(msg)
+            data["distribution"] = tag
+        return hooks[cls](data, cls)
+
+    return hook
+
+
+def _unstructure_estimate(conv: JsonConverter, cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    plain = conv.gen_unstructure_attrs_fromdict(cls)
+
+    def hook(value: Any) -> dict[str, Any]:
+        data: dict[str, Any] = plain(value)
+        data.pop("distribution", None)
+        if value.kind is Distribution.PERT:
+            return data  # the default: documents stay as they were before other kinds existed
+        return {"type": value.kind.value, **data}
+
+    return hook
+
+
 # --------------------------------------------------------------------------- projects
 
 _FACTOR_KEYS: Final = ("minutes_per_day", "minutes_per_week", "days_per_month")
@@ -399,6 +486,8 @@ def configure_converter(conv: JsonConverter) -> JsonConverter:
         conv.register_structure_hook(hint, _structure_timepoint)
         conv.register_unstructure_hook(hint, _unstructure_timepoint)
     conv.register_structure_hook(datetime | None, _optional(_structure_datetime))
+    conv.register_structure_hook(datetime | float, _structure_time_or_number)
+    conv.register_unstructure_hook(datetime | float, _unstructure_time_or_number)
     conv.register_structure_hook(Duration, _structure_duration)
     conv.register_unstructure_hook(Duration, _unstructure_duration)
     conv.register_structure_hook(Duration | None, _optional(_structure_duration))
@@ -413,6 +502,11 @@ def configure_converter(conv: JsonConverter) -> JsonConverter:
     conv.register_structure_hook_func(_is_sequence_hint, _strict_sequence(conv))
     conv.register_structure_hook(WorkCalendar, _structure_calendar(conv))
     conv.register_unstructure_hook(WorkCalendar, _unstructure_calendar(conv))
+    estimate_hook = _structure_estimate(conv)
+    conv.register_structure_hook(DurationEstimate | None, estimate_hook)
+    conv.register_structure_hook(DurationEstimate, estimate_hook)
+    for cls in set(_ESTIMATE_CLASSES.values()):
+        conv.register_unstructure_hook(cls, _unstructure_estimate(conv, cls))
 
     project_structure = conv.gen_structure_attrs_fromdict(Project)
     project_unstructure = conv.gen_unstructure_attrs_fromdict(Project)

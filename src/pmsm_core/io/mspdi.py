@@ -187,7 +187,7 @@ class MspdiWarning(UserWarning):
     ...     warnings.simplefilter("always")
     ...     _ = writes(p)
     >>> print(caught[0].message)
-    MSPDI has no place for three-point estimates (1 activity: A); they are not written
+    MSPDI has no place for duration estimates (1 activity: A); they are not written
     """
 
 
@@ -1652,7 +1652,7 @@ def _warn_unwritable(project: Project) -> None:
     estimates = [a.id for a in project.activities if a.estimate is not None]
     if estimates:
         _warn(
-            f"MSPDI has no place for three-point estimates ({_listing(estimates, 'activity')}); "
+            f"MSPDI has no place for duration estimates ({_listing(estimates, 'activity')}); "
             "they are not written"
         )
     phased = [a.id for a in project.activities if a.phase is not None]

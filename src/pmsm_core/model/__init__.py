@@ -1,5 +1,12 @@
 """Frozen, validated domain values for projects (and, with later modules, services)."""
 
+from pmsm_core.model.estimates import (
+    Distribution,
+    EmpiricalEstimate,
+    FixedEstimate,
+    LognormalEstimate,
+    UniformEstimate,
+)
 from pmsm_core.model.frameworks import ProcessGroup
 from pmsm_core.model.governance import (
     CommunicationChannel,
@@ -39,7 +46,11 @@ __all__ = [
     "ContractType",
     "Deliverable",
     "Dependency",
+    "Distribution",
+    "EmpiricalEstimate",
+    "FixedEstimate",
     "LinkType",
+    "LognormalEstimate",
     "PercentLag",
     "Phase",
     "ProcessGroup",
@@ -58,4 +69,5 @@ __all__ = [
     "Supplier",
     "ThreePointEstimate",
     "TripleConstraint",
+    "UniformEstimate",
 ]

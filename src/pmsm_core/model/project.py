@@ -30,6 +30,14 @@ from pmsm_core.model._validators import (
     to_tuple,
     tuple_of,
 )
+from pmsm_core.model.estimates import (
+    ESTIMATE_TYPES,
+    EmpiricalEstimate,
+    FixedEstimate,
+    LognormalEstimate,
+    ThreePointEstimate,
+    UniformEstimate,
+)
 from pmsm_core.model.frameworks import ProcessGroup
 from pmsm_core.model.governance import (
     CommunicationChannel,
@@ -218,42 +226,6 @@ class Phase:
 
 
 @attrs.frozen
-class ThreePointEstimate:
-    """Optimistic, most likely and pessimistic durations of an activity.
-
-    Examples
-    --------
-    >>> e = ThreePointEstimate(Duration(240), Duration(480), Duration(1080))
-    >>> e.pert_mean, e.pert_std
-    (540.0, 140.0)
-    """
-
-    optimistic: Duration = attrs.field(validator=check_duration(non_negative=True))
-    most_likely: Duration = attrs.field(validator=check_duration(non_negative=True))
-    pessimistic: Duration = attrs.field(validator=check_duration(non_negative=True))
-
-    def __attrs_post_init__(self) -> None:
-        o, m, p = self.optimistic.minutes, self.most_likely.minutes, self.pessimistic.minutes
-        if not o <= m <= p:
-            raise fail(
-                self,
-                "most_likely",
-                f"needs optimistic <= most likely <= pessimistic, got {o}, {m}, {p} minutes",
-            )
-
-    @property
-    def pert_mean(self) -> float:
-        """PERT mean (o + 4m + p) / 6, in minutes."""
-        o, m, p = self.optimistic.minutes, self.most_likely.minutes, self.pessimistic.minutes
-        return (o + 4 * m + p) / 6
-
-    @property
-    def pert_std(self) -> float:
-        """PERT standard deviation (p - o) / 6, in minutes."""
-        return (self.pessimistic.minutes - self.optimistic.minutes) / 6
-
-
-@attrs.frozen
 class Activity:
     """A unit of project work, a milestone, or a summary of other activities.
 
@@ -283,7 +255,11 @@ class Activity:
     phase
         Id of the :class:`Phase` it belongs to.
     estimate
-        Three-point duration estimate for risk analysis.
+        How long it may really take, for schedule risk analysis
+        (:func:`~pmsm_core.simulate`): a :class:`ThreePointEstimate` (PERT-beta or
+        triangular), :class:`~pmsm_core.UniformEstimate`,
+        :class:`~pmsm_core.LognormalEstimate`, :class:`~pmsm_core.FixedEstimate` or
+        :class:`~pmsm_core.EmpiricalEstimate`. Without one the planned duration is used.
     assignments
         Resources working on it.
     progress
@@ -314,8 +290,15 @@ class Activity:
     )
     cost: float = attrs.field(default=0.0, kw_only=True, validator=number(low=0))
     phase: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_id)
-    estimate: ThreePointEstimate | None = attrs.field(
-        default=None, kw_only=True, validator=instance_of(ThreePointEstimate, optional=True)
+    estimate: (
+        ThreePointEstimate
+        | UniformEstimate
+        | LognormalEstimate
+        | FixedEstimate
+        | EmpiricalEstimate
+        | None
+    ) = attrs.field(
+        default=None, kw_only=True, validator=instance_of(ESTIMATE_TYPES, optional=True)
     )
     assignments: tuple[Assignment, ...] = attrs.field(
         default=(), kw_only=True, converter=to_tuple, validator=tuple_of(Assignment)
@@ -332,6 +315,8 @@ class Activity:
             raise fail(self, "duration", "activity durations are working time, not elapsed")
         if self.milestone and self.duration.minutes:
             raise fail(self, "duration", f"a milestone has zero duration, got {self.duration}")
+        if self.milestone and self.estimate is not None:
+            raise fail(self, "estimate", "a milestone has zero duration; remove its estimate")
 
     @property
     def is_milestone(self) -> bool:
@@ -770,6 +755,12 @@ class _ProjectChecker:
                     self.add(
                         f"{where}.progress",
                         f"summary activity {a.id!r}: record progress on its children instead",
+                    )
+                if a.estimate is not None:
+                    self.add(
+                        f"{where}.estimate",
+                        f"summary activity {a.id!r} takes its duration from its children; "
+                        "estimate its children instead",
                     )
             if not self.dated and a.calendar is not None:
                 self.add(

@@ -1,4 +1,5 @@
-"""Scheduling engines: the lean CPM core (:class:`Network`) and :func:`schedule`."""
+"""Scheduling engines: the lean CPM core (:class:`Network`), :func:`schedule`, and schedule
+risk analysis (:func:`simulate`, :func:`pert_analysis`)."""
 
 from pmsm_core.scheduling.network import ConstraintCode, CPMResult, LinkCode, Network
 from pmsm_core.scheduling.results import (
@@ -10,6 +11,7 @@ from pmsm_core.scheduling.results import (
     ScheduleOptions,
     ScheduleWarning,
 )
+from pmsm_core.scheduling.risk import PertAnalysis, RiskResult, pert_analysis, simulate
 from pmsm_core.scheduling.schedule import schedule
 
 __all__ = [
@@ -19,10 +21,14 @@ __all__ = [
     "LagCalendar",
     "LinkCode",
     "Network",
+    "PertAnalysis",
+    "RiskResult",
     "Schedule",
     "ScheduleOptions",
     "ScheduleWarning",
     "ScheduledActivity",
     "ScheduledLink",
+    "pert_analysis",
     "schedule",
+    "simulate",
 ]

@@ -1,0 +1,678 @@
+"""The Monte Carlo kernel of schedule risk analysis (private; see :mod:`.risk`).
+
+A :class:`RiskModel` is a project compiled once into plain numpy arrays (picklable, so
+that executors can ship it to other processes). :func:`run_chunk` samples durations for
+a range of *blocks* of iterations and runs the CPM passes on all of them at once, with one
+row per activity and one column per iteration.
+
+Layout and speed
+----------------
+Activities are renumbered level by level (topological levels), and within a level by
+decreasing number of predecessors. The forward pass then treats the ``j``-th incoming
+link of every activity of a level together (a *slot*): the activities with more than
+``j`` predecessors are a prefix of the level, so each slot is one gather of predecessor
+rows and one in-place ``maximum`` on a slice. The backward pass runs on late finishes in
+its own order (level by level, most successors first), so that its slots are prefixes
+too. Times are float64 working minutes (or units); whole-number inputs give whole-number
+results exactly, so fixed durations reproduce the integer CPM engine.
+
+Random numbers
+--------------
+Iteration ``i`` belongs to block ``i // BLOCK``. Each block draws from its own streams,
+``SeedSequence(entropy, spawn_key=(block, purpose))`` for the purposes durations,
+correlation scores and risk events, and always draws a whole block. So an iteration's
+random numbers depend only on the seed and its index: chunking and executors only decide
+which process computes which blocks, and results are bit-identical whatever they are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["BLOCK", "ChunkResult", "RiskModel", "passes", "pct_lags", "run_chunk", "sample_block"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Iterations per block: the unit of random streams (and of the Iman-Conover reordering).
+BLOCK: Final = 1024
+#: Working-set budget of the passes over one window of columns, in bytes.
+PASS_BYTES: Final = 32 * 2**20
+#: Purposes of the per-block random streams.
+_DURATIONS, _SCORES, _EVENTS = 0, 1, 2
+
+
+@attrs.define(eq=False)
+class Slot:
+    """The ``j``-th link of each activity of a level that has more than ``j`` links.
+
+    ``rows`` are the activities updated (always the first ones of their level; forward:
+    early starts of successors, backward: late finishes of predecessors),
+    ``src`` the rows of the stacked time array the candidates come from, ``lag`` the
+    constant lags (None when all zero), ``sub_d`` positions whose candidate loses the
+    duration of ``sub_rows`` (forward: FF/SF links lose the successor's duration;
+    backward: SS/SF links gain the predecessor's; ``sub_all`` when every link does),
+    ``pct`` positions with percent lags (fraction, predecessor row, and the calibration
+    ``num / den`` of their length).
+    """
+
+    rows: IntArray
+    src: IntArray
+    lag: FloatArray | None
+    sub_d: IntArray | None
+    sub_rows: IntArray | None
+    sub_all: bool
+    pct_pos: IntArray | None
+    pct_frac: FloatArray | None
+    pct_pred: IntArray | None
+    pct_num: FloatArray | None
+    pct_den: FloatArray | None
+
+
+@attrs.define(eq=False)
+class Level:
+    """One topological level: activities ``lo..hi-1`` and their link slots.
+
+    Forward slots and the ``cap``/``fix`` constraints (on early starts; ``*_sub_d`` marks
+    finish constraints, which lose the duration) use forward row numbers; backward slots
+    and the ``l*`` constraints (on late finishes; ``*_sub_d`` marks start constraints,
+    which gain the duration) backward row numbers. Both orders hold the same activities
+    in ``lo..hi-1``.
+    """
+
+    lo: int
+    hi: int
+    forward: list[Slot]
+    backward: list[Slot]
+    # forward constraint ops (rows are absolute): caps, fixed starts
+    cap_rows: IntArray | None = None
+    cap_time: FloatArray | None = None
+    cap_sub_d: BoolArray | None = None
+    fix_rows: IntArray | None = None
+    fix_time: FloatArray | None = None
+    fix_sub_d: BoolArray | None = None
+    # backward constraint ops (rows in backward order): caps, deadlines, fixed late finishes
+    lcap_rows: IntArray | None = None
+    lcap_time: FloatArray | None = None
+    lcap_sub_d: BoolArray | None = None
+    ldl_rows: IntArray | None = None
+    ldl_time: FloatArray | None = None
+    ldl_sub_d: BoolArray | None = None
+    lset_rows: IntArray | None = None
+    lset_time: FloatArray | None = None
+    lset_sub_d: BoolArray | None = None
+
+
+@attrs.define(eq=False)
+class Sampler:
+    """How one group of activities (rows) draws durations."""
+
+    kind: str
+    rows: IntArray
+    a: FloatArray
+    b: FloatArray
+    c: FloatArray
+    table: FloatArray | None = None
+    sizes: FloatArray | None = None
+
+
+@attrs.define(eq=False)
+class RiskEvent:
+    """A risk from the register: when it occurs, durations of ``rows`` change."""
+
+    probability: float
+    rows: IntArray
+    factor: float
+    add: float
+
+
+@attrs.define(eq=False)
+class RiskModel:
+    """A project compiled for simulation.
+
+    Rows are activities in *forward order* (level by level, most predecessors first);
+    the backward pass uses *backward order* (level by level, most successors first):
+    backward row ``i`` is forward row ``perm[i]``, and ``inv_perm`` maps back.
+    """
+
+    n: int
+    ids: list[str]
+    old_of_new: IntArray
+    new_of_old: IntArray
+    perm: IntArray
+    inv_perm: IntArray
+    levels: list[Level]
+    depth: int
+    base: FloatArray
+    scale_rows: IntArray | None
+    scale_num: FloatArray | None
+    scale_den: FloatArray | None
+    floor: FloatArray
+    floor_var_rows: IntArray | None
+    floor_var_time: FloatArray | None
+    no_successor: IntArray | None
+    no_successor_back: IntArray | None
+    alap: IntArray | None
+    alap_back: IntArray | None
+    samplers: list[Sampler]
+    events: list[RiskEvent]
+    corr_rows: IntArray | None
+    corr_chol: FloatArray | None
+    deadline_rows: list[IntArray]
+    deadline_time: FloatArray
+    threshold: float
+    entropy: int
+    iterations: int
+    detail: int
+    honor: bool = True
+    multiple_critical_paths: bool = False
+    widest_slot: int = 0
+    fixed_rows: IntArray | None = None
+
+    @property
+    def blocks(self) -> int:
+        """Number of blocks of iterations (the last one may be partial)."""
+        return -(-self.iterations // BLOCK)
+
+
+@attrs.define(eq=False)
+class ChunkResult:
+    """What a chunk of blocks sends back: exact, order-free aggregates.
+
+    ``finishes`` holds the project finish of each iteration, ``critical`` and
+    ``deadlines_met`` integer counts, ``duration_sums`` one row of per-activity duration
+    sums per block (summed by the caller in block order, so the total does not depend on
+    the chunking), ``detail_*`` the durations and finishes of the iterations below the
+    detail limit.
+    """
+
+    first_block: int
+    finishes: FloatArray
+    critical: npt.NDArray[np.int64]
+    deadlines_met: npt.NDArray[np.int64]
+    duration_sums: FloatArray
+    detail_durations: FloatArray
+    detail_finishes: FloatArray
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+def _stream(model: RiskModel, block: int, purpose: int) -> np.random.Generator:
+    seq = np.random.SeedSequence(model.entropy, spawn_key=(block, purpose))
+    return np.random.Generator(np.random.PCG64(seq))
+
+
+def sample_block(model: RiskModel, block: int, *, out: FloatArray | None = None) -> FloatArray:
+    """Durations of one whole block (activity rows x ``BLOCK`` iterations), own minutes."""
+    n = model.n
+    if out is None:
+        out = np.empty((n, BLOCK))
+    if model.fixed_rows is None:
+        out[:] = model.base[:, None]
+    elif model.fixed_rows.shape[0]:
+        out[model.fixed_rows] = model.base[model.fixed_rows, None]
+    if model.samplers:
+        rng = _stream(model, block, _DURATIONS)
+        for s in model.samplers:
+            _draw(s, rng, out)
+    if model.corr_rows is not None and model.corr_chol is not None:
+        rows = model.corr_rows
+        out[rows] = _iman_conover(out[rows], model.corr_chol, _stream(model, block, _SCORES))
+    if model.events:
+        rng = _stream(model, block, _EVENTS)
+        u = rng.random((len(model.events), BLOCK))
+        for k, event in enumerate(model.events):
+            hit = np.flatnonzero(u[k] < event.probability)
+            if not hit.shape[0]:
+                continue
+            where = np.ix_(event.rows, hit)
+            part = out[where] * event.factor + event.add
+            np.maximum(part, 0.0, out=part)
+            out[where] = part
+    return out
+
+
+#: Rows transformed at a time: keeps the temporaries of a sampler in the L2 cache.
+_ROWS: Final = 32
+
+
+def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
+    """Draw the durations of the rows of ``s`` into ``out`` (in the rows' order)."""
+    k = s.rows.shape[0]
+    u = np.empty((min(k, _ROWS), BLOCK))
+    for r0 in range(0, k, _ROWS):
+        r1 = min(k, r0 + _ROWS)
+        part = u[: r1 - r0]
+        a, b, c = s.a[r0:r1, None], s.b[r0:r1, None], s.c[r0:r1, None]
+        if s.kind == "triangular":
+            # inverse CDF, branch-free: both branches blended by the 0/1 mask; zero
+            # width gives exactly the pessimistic value
+            assert s.table is not None
+            rng.random(out=part)
+            left, right, cut = s.table[r0:r1, 0:1], s.table[r0:r1, 1:2], s.table[r0:r1, 2:3]
+            low = part * left
+            np.sqrt(low, out=low)
+            low += a
+            high = np.subtract(1.0, part)
+            high *= right
+            np.sqrt(high, out=high)
+            np.subtract(c, high, out=high)
+            mask = (part < cut).astype(np.float64)
+            low -= high
+            low *= mask
+            low += high
+            out[s.rows[r0:r1]] = low
+        elif s.kind == "pert":
+            # a, b: beta shapes, c: width; the optimistic duration is table[:, 0]
+            assert s.table is not None
+            x = rng.beta(s.a[r0:r1, None], s.b[r0:r1, None], size=part.shape)
+            x *= s.c[r0:r1, None]
+            x += s.table[r0:r1]
+            out[s.rows[r0:r1]] = x
+        elif s.kind == "uniform":
+            rng.random(out=part)
+            part *= b - a
+            part += a
+            out[s.rows[r0:r1]] = part
+        elif s.kind == "lognormal":
+            z = rng.standard_normal(part.shape)
+            z *= s.b[r0:r1, None]
+            z += s.a[r0:r1, None]
+            np.exp(z, out=z)
+            out[s.rows[r0:r1]] = z
+        else:  # empirical: a uniform index into each row's samples
+            assert s.table is not None
+            assert s.sizes is not None
+            rng.random(out=part)
+            sizes = s.sizes[r0:r1, None]
+            idx = (part * sizes).astype(np.intp)
+            np.minimum(idx, (sizes - 1).astype(np.intp), out=idx)
+            out[s.rows[r0:r1]] = np.take_along_axis(s.table[r0:r1], idx, axis=1)
+
+
+def _iman_conover(x: FloatArray, chol: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """Reorder each row of ``x`` so that the rows get the rank correlation of ``chol``.
+
+    Scores are standard normal, standardised, decorrelated by the inverse Cholesky factor
+    of their own correlation and recorrelated by ``chol`` (so their sample correlation is
+    exactly the target); each row of ``x`` is then permuted to have its score's ranks.
+    Every row keeps its values: the marginals are unchanged. Products are summed with
+    ``einsum`` (no BLAS threads), so the result does not depend on the process.
+    """
+    k, m = x.shape
+    z = rng.standard_normal((k, m))
+    z -= z.mean(axis=1, keepdims=True)
+    z /= np.sqrt((z * z).mean(axis=1, keepdims=True))
+    own = np.einsum("im,jm->ij", z, z) / m
+    try:
+        lower = np.linalg.cholesky(own)
+    except np.linalg.LinAlgError:  # pragma: no cover - needs k >= m iterations per block
+        lower = np.eye(k)
+    mix = np.einsum("ij,jk->ik", chol, np.linalg.inv(lower))
+    scores = np.einsum("ij,jm->im", mix, z)
+    order = np.argsort(scores, axis=1, kind="stable")
+    out = np.empty_like(x)
+    np.put_along_axis(out, order, np.sort(x, axis=1), axis=1)
+    return out
+
+
+# --------------------------------------------------------------------------- passes
+
+
+@attrs.define(eq=False)
+class PassResult:
+    """Times of one batch of iterations (rows: activities, columns: iterations).
+
+    ``early`` stacks early starts over early finishes in forward row order; ``late`` late
+    starts over late finishes and ``total_float`` in backward row order (see
+    :attr:`RiskModel.perm`); ``placed_finish`` is where each activity finishes (its late
+    finish when ALAP), in forward order.
+    """
+
+    early: FloatArray
+    late: FloatArray | None
+    finish: FloatArray
+    total_float: FloatArray | None
+    placed_finish: FloatArray
+
+    def total_float_forward(self, model: RiskModel) -> FloatArray:
+        """Total floats in forward row order."""
+        assert self.total_float is not None
+        out: FloatArray = np.take(self.total_float, model.inv_perm, axis=0)
+        return out
+
+
+def effective(model: RiskModel, own: FloatArray) -> FloatArray:
+    """Durations on the project calendar (calibrated scaling of other calendars)."""
+    if model.scale_rows is None or model.scale_num is None or model.scale_den is None:
+        return own
+    out = own.copy()
+    rows = model.scale_rows
+    # multiply first: planned durations map exactly onto their calibrated length
+    out[rows] = own[rows] * model.scale_num[:, None] / model.scale_den[:, None]
+    return out
+
+
+def passes(model: RiskModel, own: FloatArray, *, backward: bool = True) -> PassResult:
+    """Forward (and backward) passes on durations ``own`` (rows x iterations)."""
+    n = model.n
+    cols = own.shape[1]
+    d = effective(model, own)
+    early = np.empty((2 * n, cols))
+    _forward(model, d, own, early, None)
+    finish = early[n:].max(axis=0) if n else np.zeros(cols)
+    if not backward and model.alap is None:
+        return PassResult(early, None, finish, None, early[n:])
+    d_back = np.take(d, model.perm, axis=0)
+    late = np.empty((2 * n, cols))
+    _backward(model, d_back, own, early, late, finish)
+    placed = early[n:]
+    if model.alap is not None:
+        assert model.alap_back is not None
+        early2 = np.empty((2 * n, cols))
+        _forward(model, d, own, early2, late)
+        early = early2
+        finish = early[n:].max(axis=0)
+        placed = early[n:].copy()
+        placed[model.alap] = late[n + model.alap_back]
+    total = None
+    if backward:
+        total = np.take(early[:n], model.perm, axis=0)
+        np.subtract(late[:n], total, out=total)
+        if model.alap_back is not None:
+            total[model.alap_back] = np.minimum(total[model.alap_back], 0.0)
+    return PassResult(early, late, finish, total, placed)
+
+
+def pct_lags(slot: Slot, own: FloatArray) -> FloatArray:
+    """Percent lags of a slot: the predecessor's sampled duration times the percentage,
+    rounded to whole minutes (units) as :func:`~pmsm_core.schedule` does."""
+    assert slot.pct_frac is not None
+    assert slot.pct_pred is not None
+    assert slot.pct_num is not None
+    assert slot.pct_den is not None
+    lag = np.rint(own[slot.pct_pred] * slot.pct_frac[:, None])
+    lag *= slot.pct_num[:, None]
+    lag /= slot.pct_den[:, None]
+    return lag
+
+
+def _forward(
+    model: RiskModel,
+    d: FloatArray,
+    own: FloatArray,
+    early: FloatArray,
+    late: FloatArray | None,
+) -> None:
+    """Early dates into ``early``; with ``late`` (backward order), the ALAP pass: links
+    from ALAP activities start from their late dates."""
+    n = model.n
+    es = early[:n]
+    es[:] = model.floor[:, None]
+    if model.floor_var_rows is not None and model.floor_var_time is not None:
+        rows = model.floor_var_rows
+        es[rows] = np.maximum(es[rows], model.floor_var_time[:, None] - d[rows])
+    source = early
+    alap = model.alap
+    if late is not None and alap is not None:
+        source = np.empty_like(early)
+    buffer = np.empty((model.widest_slot, early.shape[1]))
+    for level in model.levels:
+        lo, hi = level.lo, level.hi
+        for slot in level.forward:
+            # indices are always valid; mode "raise" would copy the output once more
+            cand = np.take(source, slot.src, axis=0, out=buffer[: slot.src.shape[0]], mode="clip")
+            if slot.lag is not None:
+                cand += slot.lag
+            if slot.pct_pos is not None:
+                cand[slot.pct_pos] += pct_lags(slot, own)
+            k = slot.rows.shape[0]
+            if slot.sub_all:
+                cand -= d[lo : lo + k]
+            elif slot.sub_d is not None and slot.sub_rows is not None:
+                cand[slot.sub_d] -= d[slot.sub_rows]
+            target = es[lo : lo + k]
+            np.maximum(target, cand, out=target)
+        if model.honor:
+            _caps(es, d, level.cap_rows, level.cap_time, level.cap_sub_d, fixed=False)
+            _caps(es, d, level.fix_rows, level.fix_time, level.fix_sub_d, fixed=True)
+        np.add(es[lo:hi], d[lo:hi], out=early[n + lo : n + hi])
+        if source is not early and late is not None and alap is not None:
+            source[lo:hi] = early[lo:hi]
+            source[n + lo : n + hi] = early[n + lo : n + hi]
+            assert model.alap_back is not None
+            mine = (alap >= lo) & (alap < hi)
+            if mine.any():
+                rows, back = alap[mine], model.alap_back[mine]
+                source[rows] = late[back]
+                source[n + rows] = late[n + back]
+
+
+def _caps(
+    times: FloatArray,
+    d: FloatArray,
+    rows: IntArray | None,
+    values: FloatArray | None,
+    minus_d: BoolArray | None,
+    *,
+    fixed: bool,
+    sign: float = -1.0,
+) -> None:
+    """``times[rows] = min(times[rows], value)`` (or ``= value`` when ``fixed``), where a
+    value is a constraint time plus ``sign`` times the duration where ``minus_d``."""
+    if rows is None or values is None or minus_d is None:
+        return
+    value = np.repeat(values[:, None], times.shape[1], axis=1)
+    if minus_d.any():
+        value[minus_d] += sign * d[rows[minus_d]]
+    times[rows] = value if fixed else np.minimum(times[rows], value)
+
+
+def _backward(
+    model: RiskModel,
+    d: FloatArray,
+    own: FloatArray,
+    early: FloatArray,
+    late: FloatArray,
+    finish: FloatArray,
+) -> None:
+    """Late dates into ``late``, in backward row order (``d`` in backward order too).
+
+    The recursion runs on late *finishes*: a finish-to-start link bounds its
+    predecessor's late finish directly, so the usual FS network needs no per-link
+    duration arithmetic; start links (SS, SF) add the predecessor's duration.
+    """
+    n = model.n
+    lf = late[n:]
+    lf[:] = finish[None, :]
+    buffer = np.empty((model.widest_slot, late.shape[1]))
+    if model.multiple_critical_paths and model.no_successor is not None:
+        assert model.no_successor_back is not None
+        rows, back = model.no_successor, model.no_successor_back
+        lf[back] = np.minimum(early[n + rows], finish[None, :])
+    for level in reversed(model.levels):
+        lo, hi = level.lo, level.hi
+        for slot in level.backward:
+            cand = np.take(late, slot.src, axis=0, out=buffer[: slot.src.shape[0]], mode="clip")
+            if slot.lag is not None:
+                cand -= slot.lag
+            if slot.pct_pos is not None:
+                cand[slot.pct_pos] -= pct_lags(slot, own)
+            k = slot.rows.shape[0]
+            if slot.sub_all:
+                cand += d[lo : lo + k]
+            elif slot.sub_d is not None and slot.sub_rows is not None:
+                cand[slot.sub_d] += d[slot.sub_rows]
+            target = lf[lo : lo + k]
+            np.minimum(target, cand, out=target)
+        _caps(lf, d, level.lcap_rows, level.lcap_time, level.lcap_sub_d, fixed=False, sign=1.0)
+        _caps(lf, d, level.ldl_rows, level.ldl_time, level.ldl_sub_d, fixed=False, sign=1.0)
+        _caps(lf, d, level.lset_rows, level.lset_time, level.lset_sub_d, fixed=True, sign=1.0)
+        np.subtract(lf[lo:hi], d[lo:hi], out=late[lo:hi])
+
+
+# --------------------------------------------------------------------------- chunks
+
+
+def pass_columns(model: RiskModel) -> int:
+    """Iterations per pass: a power of two up to ``BLOCK`` whose working set (about
+    eight arrays of activities x iterations) stays near the cache size."""
+    width = BLOCK
+    while width > 64 and max(1, model.n) * width * 8 * 8 > PASS_BYTES:
+        width //= 2
+    return width
+
+
+def run_chunk(model: RiskModel, first_block: int, stop_block: int) -> ChunkResult:
+    """Simulate blocks ``first_block..stop_block-1`` and aggregate them.
+
+    Each block is sampled whole, then its columns go through the passes in windows of
+    :func:`pass_columns` iterations (the passes treat columns independently, so the
+    window changes nothing but speed).
+    """
+    n = model.n
+    first_it = first_block * BLOCK
+    stop_it = min(stop_block * BLOCK, model.iterations)
+    count = max(0, stop_it - first_it)
+    finishes = np.empty(count)
+    critical_back = np.zeros(n, np.int64)
+    met = np.zeros(len(model.deadline_rows), np.int64)
+    sums = np.zeros((stop_block - first_block, n))
+    detail_cols = max(0, min(model.detail, stop_it) - first_it)
+    detail_d = np.empty((n, detail_cols))
+    detail_f = np.empty((n, detail_cols))
+    width = pass_columns(model)
+    own_block = np.empty((n, BLOCK))
+    for b in range(first_block, stop_block):
+        sample_block(model, b, out=own_block)
+        lo_it = b * BLOCK
+        valid = min(BLOCK, model.iterations - lo_it)
+        sums[b - first_block] = own_block[:, :valid].sum(axis=1)
+        for c0 in range(0, valid, width):
+            c1 = min(valid, c0 + width)
+            own = own_block[:, c0:c1]
+            result = passes(model, own)
+            f = result.finish
+            at = lo_it + c0 - first_it
+            finishes[at : at + c1 - c0] = f
+            assert result.total_float is not None
+            tol = 1e-9 * (1.0 + np.abs(f))
+            critical_back += np.count_nonzero(result.total_float <= model.threshold + tol, axis=1)
+            placed = result.placed_finish
+            for k, rows in enumerate(model.deadline_rows):
+                met[k] += int(np.count_nonzero(placed[rows].max(axis=0) <= model.deadline_time[k]))
+            take = min(c1 - c0, model.detail - (lo_it + c0))
+            if take > 0:
+                detail_d[:, at : at + take] = own[:, :take]
+                detail_f[:, at : at + take] = placed[:, :take]
+    critical = np.empty(n, np.int64)
+    critical[model.perm] = critical_back
+    return ChunkResult(first_block, finishes, critical, met, sums, detail_d, detail_f)
+
+
+def chunk_plan(blocks: int, chunk_blocks: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of ``chunk_blocks`` blocks covering ``0..blocks-1``."""
+    return [(b, min(blocks, b + chunk_blocks)) for b in range(0, blocks, chunk_blocks)]
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def average_ranks(values: FloatArray) -> FloatArray:
+    """Ranks 1..m along the last axis, ties sharing their average rank (rows independent)."""
+    x = np.atleast_2d(values)
+    rows, m = x.shape
+    if m == 0:
+        return np.zeros_like(x)
+    order = np.argsort(x, axis=1, kind="stable")
+    sorted_x = np.take_along_axis(x, order, axis=1)
+    new_group = np.ones((rows, m), dtype=bool)
+    new_group[:, 1:] = sorted_x[:, 1:] != sorted_x[:, :-1]
+    group = np.cumsum(new_group.ravel()).reshape(rows, m) - 1
+    positions = np.broadcast_to(np.arange(1, m + 1, dtype=np.float64), (rows, m)).ravel()
+    flat = group.ravel()
+    totals = np.bincount(flat, weights=positions)
+    counts = np.bincount(flat)
+    mean_rank = (totals / counts)[flat].reshape(rows, m)
+    ranks = np.empty((rows, m))
+    np.put_along_axis(ranks, order, mean_rank, axis=1)
+    out: FloatArray = ranks.reshape(np.shape(values)) if values.ndim == 1 else ranks
+    return out
+
+
+def spearman(rows: FloatArray, target: FloatArray) -> FloatArray:
+    """Spearman rank correlation of each row of ``rows`` with ``target`` (0 when constant).
+
+    Ties share their average rank. Rows without ties (the usual case for continuous
+    distributions) take a fast path: their ranks are positions in sorted order, so the
+    sum of rank products is a gather of the target's ranks and one dot product.
+    """
+    k, m = rows.shape
+    out = np.zeros(k)
+    if k == 0 or m < 2:
+        return out
+    rb = average_ranks(target)
+    rb -= rb.mean()
+    sb = math.sqrt(float(rb @ rb))
+    if sb == 0:
+        return out
+    xs = np.sort(rows, axis=1)
+    varies = xs[:, -1] > xs[:, 0]
+    ties = (xs[:, 1:] == xs[:, :-1]).any(axis=1)
+    del xs  # keep the peak memory at a few copies of the detail matrix
+    free = np.flatnonzero(varies & ~ties)
+    if free.shape[0]:
+        x = rows if free.shape[0] == k else rows[free]
+        order = np.argsort(x, axis=1)
+        positions = np.arange(1, m + 1, dtype=np.float64)
+        sa = math.sqrt(m * (m * m - 1) / 12)
+        out[free] = (np.take(rb, order) @ positions) / (sa * sb)
+    tied = np.flatnonzero(varies & ties)
+    if tied.shape[0]:
+        ra = average_ranks(rows[tied])
+        ra -= ra.mean(axis=1, keepdims=True)
+        den = np.sqrt((ra * ra).sum(axis=1)) * sb
+        out[tied] = np.where(den > 0, (ra @ rb) / np.where(den > 0, den, 1.0), 0.0)
+    clipped: FloatArray = np.clip(out, -1.0, 1.0)
+    return clipped
+
+
+def row_percentiles(values: FloatArray, percents: Sequence[float]) -> FloatArray:
+    """Percentiles of each row (numpy's linear method), from one sort of the rows.
+
+    Returns an array of shape (rows, len(percents)).
+    """
+    k, m = values.shape
+    if m == 0:
+        return np.full((k, len(percents)), np.nan)
+    xs = np.sort(values, axis=1)
+    h = (m - 1) * np.asarray(percents, dtype=np.float64) / 100
+    lo = np.floor(h).astype(np.intp)
+    hi = np.minimum(lo + 1, m - 1)
+    frac = h - lo
+    low = xs[:, lo]
+    out: FloatArray = low + (xs[:, hi] - low) * frac
+    return out
+
+
+def spearman_to_pearson(rho: float) -> float:
+    """The normal-score correlation that gives Spearman's ``rho``: 2 sin(π ρ / 6)."""
+    return 2 * math.sin(math.pi * rho / 6)
+
+
+def as_index(values: Sequence[int]) -> IntArray:
+    """An index array (intp) from a sequence of ints."""
+    return np.asarray(values, dtype=np.intp)
+
+
+def empty_index() -> IntArray:
+    """An empty index array."""
+    return np.zeros(0, dtype=np.intp)
