@@ -302,3 +302,18 @@ class TestProperties:
         b = build(durations, shuffled, cons, deadlines).cpm()
         assert a.early_start.tolist() == b.early_start.tolist()
         assert a.total_float.tolist() == b.total_float.tolist()
+
+
+class TestGrouping:
+    @given(
+        st.sampled_from([1, 7, 1 << 16, (1 << 16) + 1, 1 << 20, (1 << 31) - 1]),
+        st.lists(st.integers(0, 2**31), max_size=300),
+    )
+    def test_two_pass_radix_sort_is_numpy_stable_argsort(self, n: int, raw: list[int]) -> None:
+        """Grouping links by activity: the two 16-bit radix passes give exactly numpy's
+        stable argsort, for key ranges on both sides of 2**16."""
+        from pmsm_core.scheduling.network import _stable_argsort
+
+        keys = np.asarray([k % n for k in raw], dtype=np.int64)
+        expected = np.argsort(keys, kind="stable")
+        assert _stable_argsort(keys, n).tolist() == expected.tolist()

@@ -861,7 +861,23 @@ def _group(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
     """Stable permutation grouping links by ``keys`` (0..n-1), and the group offsets."""
     starts = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=starts[1:])
-    return np.argsort(keys, kind="stable").astype(_INDEX), starts
+    return _stable_argsort(keys, n), starts
+
+
+def _stable_argsort(keys: IntArray, n: int) -> IntArray:
+    """``np.argsort(keys, kind="stable")`` for keys in 0..n-1, as 32-bit indices.
+
+    numpy sorts 16-bit integers stably by radix sort and wider ones by timsort; two radix
+    passes over the low and high 16 bits (least significant first) give the same
+    permutation about twice as fast for large arrays.
+    """
+    if n <= 1 << 16:
+        return np.argsort(keys.astype(np.uint16), kind="stable").astype(_INDEX)
+    wide = keys.astype(np.uint32)
+    first = np.argsort((wide & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (wide >> 16).astype(np.uint16)[first]
+    out: IntArray = first[np.argsort(high, kind="stable")].astype(_INDEX)
+    return out
 
 
 def _regroup(perm: IntArray, starts: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
