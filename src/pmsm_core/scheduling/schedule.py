@@ -776,6 +776,8 @@ def _roll_up(project: Project, scheduled: dict[str, ScheduledActivity]) -> None:
             return int(b - a)
         return table.to_working(to_minute_index(b)) - table.to_working(to_minute_index(a))
 
+    if not project._children:  # no WBS: nothing to roll up (and no walk over every activity)
+        return
     for _, activity in reversed(list(project.walk())):
         if not project.is_summary(activity.id):
             continue
