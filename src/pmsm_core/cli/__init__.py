@@ -27,20 +27,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "flow": ("pmsm_core.cli.flow", "analyse the process flow of a catalogue"),
     "gantt": ("pmsm_core.cli.gantt", "draw a Gantt chart of a project (PNG, SVG, PDF)"),
     "level": ("pmsm_core.cli.level", "level resources: no resource over capacity, links kept"),
-    "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
     "risk": (
         "pmsm_core.cli.risk",
         "schedule risk analysis: Monte Carlo finish dates, criticality, drivers",
     ),
     "schedule": ("pmsm_core.cli.schedule", "schedule a project: dates, floats, critical path"),
-    "status": (
-        "pmsm_core.cli.status",
-        "where a project stands: baseline variances, slipping activities, earned value",
-    ),
     "service": (
         "pmsm_core.cli.service",
         "impact, availability and SLA clocks of a service catalogue",
     ),
+    "status": (
+        "pmsm_core.cli.status",
+        "where a project stands: baseline variances, slipping activities, earned value",
+    ),
+    "validate": ("pmsm_core.cli.validate", "check a document and list every problem"),
 }
 
 
