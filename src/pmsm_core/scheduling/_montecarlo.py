@@ -140,6 +140,14 @@ class RiskModel:
     Rows are activities in *forward order* (level by level, most predecessors first);
     the backward pass uses *backward order* (level by level, most successors first):
     backward row ``i`` is forward row ``perm[i]``, and ``inv_perm`` maps back.
+
+    Progress: sampled durations are the work still to schedule. Rows ``prog_rows`` (in
+    progress, uncertain) draw a total duration and keep ``prog_num / prog_den`` of it
+    (remaining / planned); started rows without uncertainty hold their remaining (or,
+    complete, actual) duration in ``base``. ``pinned_rows`` (complete) last ``pinned_d``
+    on the project calendar whatever their own duration, ``complete_rows`` are never
+    critical, and ``done`` (work done, own time) is added to reported durations. Fixed
+    starts of started rows are their ``floor`` (no links lead into them).
     """
 
     n: int
@@ -175,6 +183,13 @@ class RiskModel:
     multiple_critical_paths: bool = False
     widest_slot: int = 0
     fixed_rows: IntArray | None = None
+    prog_rows: IntArray | None = None
+    prog_num: FloatArray | None = None
+    prog_den: FloatArray | None = None
+    pinned_rows: IntArray | None = None
+    pinned_d: FloatArray | None = None
+    complete_rows: IntArray | None = None
+    done: FloatArray | None = None
 
     @property
     def blocks(self) -> int:
@@ -226,6 +241,13 @@ def sample_block(model: RiskModel, block: int, *, out: FloatArray | None = None)
     if model.corr_rows is not None and model.corr_chol is not None:
         rows = model.corr_rows
         out[rows] = _iman_conover(out[rows], model.corr_chol, _stream(model, block, _SCORES))
+    if model.prog_rows is not None and model.prog_num is not None and model.prog_den is not None:
+        # work in progress: the remaining share of the sampled total (multiply first, so
+        # the planned duration maps exactly onto the remaining one); risks act after
+        rows = model.prog_rows
+        part = out[rows] * model.prog_num[:, None]
+        part /= model.prog_den[:, None]
+        out[rows] = part
     if model.events:
         rng = _stream(model, block, _EVENTS)
         u = rng.random((len(model.events), BLOCK))
@@ -351,13 +373,19 @@ class PassResult:
 
 
 def effective(model: RiskModel, own: FloatArray) -> FloatArray:
-    """Durations on the project calendar (calibrated scaling of other calendars)."""
-    if model.scale_rows is None or model.scale_num is None or model.scale_den is None:
+    """Durations on the project calendar (calibrated scaling of other calendars; complete
+    work pinned to its actual length)."""
+    scaled = model.scale_rows is not None and model.scale_num is not None
+    if not scaled and model.pinned_rows is None:
         return own
     out = own.copy()
-    rows = model.scale_rows
-    # multiply first: planned durations map exactly onto their calibrated length
-    out[rows] = own[rows] * model.scale_num[:, None] / model.scale_den[:, None]
+    if model.scale_rows is not None and model.scale_num is not None:
+        assert model.scale_den is not None
+        rows = model.scale_rows
+        # multiply first: planned durations map exactly onto their calibrated length
+        out[rows] = own[rows] * model.scale_num[:, None] / model.scale_den[:, None]
+    if model.pinned_rows is not None and model.pinned_d is not None:
+        out[model.pinned_rows] = model.pinned_d[:, None]
     return out
 
 
@@ -575,6 +603,8 @@ def run_chunk(model: RiskModel, first_block: int, stop_block: int) -> ChunkResul
                 detail_f[:, at : at + take] = placed[:, :take]
     critical = np.empty(n, np.int64)
     critical[model.perm] = critical_back
+    if model.complete_rows is not None:
+        critical[model.complete_rows] = 0  # complete work is never critical
     return ChunkResult(first_block, finishes, critical, met, sums, detail_d, detail_f)
 
 
