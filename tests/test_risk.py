@@ -588,6 +588,81 @@ class TestDistributions:
 # --------------------------------------------------------------------------- reproducibility
 
 
+class TestKernel:
+    def test_spearman_matches_scipy(self) -> None:
+        """Rank correlations and the 'varies' flags are scipy's on rows of distinct
+        values, ties, values one ulp apart, negative values, signed zeros and constants."""
+        from scipy import stats
+
+        rng = np.random.default_rng(4)
+        m = 300
+        target = rng.random(m)
+        x = rng.random(m)
+        near = x.copy()
+        near[::7] = np.nextafter(near[1::7][: near[::7].shape[0]], 2)  # one ulp above others
+        rows = np.stack(
+            [
+                x,
+                np.round(x * 5),  # ties
+                near,
+                x - 0.5,  # negative values
+                np.where(x < 0.5, -0.0, 0.0),  # signed zeros: all equal
+                np.full(m, 3.0),  # constant
+                target + 1e-13 * x,  # nearly the target
+                -target,
+            ]
+        )
+        varies = np.zeros(rows.shape[0], dtype=bool)
+        got = mc.spearman(rows, target, varies=varies)
+        for i, row in enumerate(rows):
+            constant = bool(np.all(row == row[0]))
+            assert varies[i] == (not constant), i
+            want = 0.0 if constant else stats.spearmanr(row, target).statistic
+            assert got[i] == pytest.approx(want, abs=1e-12), i
+
+    def test_row_percentiles_match_numpy(self) -> None:
+        """Per-row percentiles are numpy's linear interpolation."""
+        values = np.random.default_rng(5).random((4, 257))
+        qs = list(PERCENTILES)
+        assert np.allclose(mc.row_percentiles(values, qs), np.percentile(values, qs, axis=1).T)
+
+    @pytest.mark.parametrize("wide", [True, False])
+    def test_counting_in_the_passes(self, wide: bool) -> None:
+        """Critical counts taken inside the backward pass, with reused arrays, equal
+        counts from the total floats; dates are the same with and without a workspace."""
+        if wide:  # levels of 100 activities: counted level by level
+            acts = [Activity(f"A{i}", duration=d(3 + i % 5)) for i in range(300)]
+            deps = [
+                Dependency(f"A{i}", f"A{(i // 100 + 1) * 100 + (i * 7) % 100}") for i in range(200)
+            ]
+            project = Project("wide", activities=acts, dependencies=deps)
+        else:
+            project = mixed_project()
+        prepared = _prepare(
+            project,
+            ScheduleOptions(),
+            iterations=mc.BLOCK,
+            entropy=3,
+            detail=0,
+            risk_events=True,
+            correlation=None,
+        )
+        model = prepared.model
+        assert mc._wide(model) == wide
+        own = mc.sample_block(model, 0)
+        plain = mc.passes(model, own)
+        assert plain.total_float is not None
+        limit = mc._limit(model, plain.finish)
+        want = np.count_nonzero(plain.total_float <= limit, axis=1)
+        work = mc.Workspace(model, mc.BLOCK)
+        counts = np.zeros(model.n, np.int64)
+        for c0 in (0, 512):  # two windows through the same arrays
+            got = mc.passes(model, own[:, c0 : c0 + 512], work=work, critical=counts)
+            assert np.array_equal(got.finish, plain.finish[c0 : c0 + 512])
+            assert np.array_equal(got.placed_finish, plain.placed_finish[:, c0 : c0 + 512])
+        assert np.array_equal(counts, want)
+
+
 class TestReproducibility:
     def test_chunking_and_executors_give_identical_results(self) -> None:
         """The same seed gives bit-identical results in this process with any chunk

@@ -1623,9 +1623,12 @@ def simulate(
     plan = mc.chunk_plan(blocks, per_chunk)
     results: list[mc.ChunkResult] = []
     done = 0
+    detail: tuple[Any, Any] | None = None
     if executor is None:
+        work = mc.workspace(model)  # one set of arrays for every chunk
+        detail = (np.empty((model.n, model.detail)), np.empty((model.n, model.detail)))
         for b0, b1 in plan:
-            chunk = mc.run_chunk(model, b0, b1)
+            chunk = mc.run_chunk(model, b0, b1, work, detail)
             results.append(chunk)
             done += chunk.finishes.shape[0]
             if progress is not None:
@@ -1642,10 +1645,17 @@ def simulate(
         finally:
             for future in futures:
                 future.cancel()
-    return _summarise(prepared, results, entropy)
+    return _summarise(prepared, results, entropy, detail)
 
 
-def _summarise(prepared: _Prepared, results: list[mc.ChunkResult], entropy: int) -> RiskResult:
+def _summarise(
+    prepared: _Prepared,
+    results: list[mc.ChunkResult],
+    entropy: int,
+    detail: tuple[Any, Any] | None = None,
+) -> RiskResult:
+    """The result from the chunks' aggregates (and the detail matrices, when the chunks
+    wrote them in place)."""
     model = prepared.model
     project = prepared.project
     n, N = model.n, model.iterations
@@ -1675,11 +1685,15 @@ def _summarise(prepared: _Prepared, results: list[mc.ChunkResult], entropy: int)
         mean_duration += model.done
     S = model.detail
     if S and n:
-        dd = detail_d[0] if len(detail_d) == 1 else np.concatenate(detail_d, axis=1)
-        df = detail_f[0] if len(detail_f) == 1 else np.concatenate(detail_f, axis=1)
-        del detail_d, detail_f
-        rho = mc.spearman(dd, finishes[:S]).tolist()
-        varies = (dd.max(axis=1) > dd.min(axis=1)).tolist()
+        if detail is not None:
+            dd, df = detail
+        else:
+            dd = detail_d[0] if len(detail_d) == 1 else np.concatenate(detail_d, axis=1)
+            df = detail_f[0] if len(detail_f) == 1 else np.concatenate(detail_f, axis=1)
+        del detail_d, detail_f, detail
+        flags = np.zeros(n, dtype=bool)
+        rho = mc.spearman(dd, finishes[:S], varies=flags).tolist()
+        varies = flags.tolist()
         sens: list[float | None] = [
             float(x) if v else None for x, v in zip(rho, varies, strict=True)
         ]
