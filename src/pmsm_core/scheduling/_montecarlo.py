@@ -53,11 +53,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Iterations per block: the unit of random streams (and of the Iman-Conover reordering).
 BLOCK: Final = 1024
-#: Budget of the early-date array of one window of columns, in bytes. Measured on the
-#: benchmark networks (1,000 activities): 256 to 1,024 columns run about equally well
-#: once the passes reuse their arrays (a wide network likes fewer columns, a deep one,
-#: which pays a numpy call per link slot, more); 512 is within 7 % of the best of both.
-PASS_BYTES: Final = 8 * 2**20
+#: Budget of the early-date array of one window of columns, in bytes (twice as
+#: much for networks of narrow levels, see :func:`pass_columns`).
+PASS_BYTES: Final = 4 * 2**20
 #: Purposes of the per-block random streams.
 _DURATIONS, _SCORES, _EVENTS = 0, 1, 2
 
@@ -690,9 +688,17 @@ _SET: Final[dict[str, Any]] = {"fixed": True, "sign": 1.0}
 
 def pass_columns(model: RiskModel) -> int:
     """Iterations per pass: a power of two up to ``BLOCK`` whose array of early dates
-    (two rows of 8 bytes per activity and iteration) fits in ``PASS_BYTES``."""
+    (two rows of 8 bytes per activity and iteration) fits in ``PASS_BYTES``.
+
+    Measured on the 1,000-activity benchmark networks with reused arrays: a wide network
+    (8 levels) runs best with windows of 256 iterations, alone and on two worker
+    processes that share the cache, while a deep one (85 levels, a numpy call per link
+    slot and window) pays less per iteration with wider windows; so networks whose
+    levels hold fewer than 64 activities on average get twice the budget.
+    """
+    budget = PASS_BYTES if _wide(model) else 2 * PASS_BYTES
     width = BLOCK
-    while width > 64 and max(1, model.n) * width * 16 > PASS_BYTES:
+    while width > 64 and max(1, model.n) * width * 16 > budget:
         width //= 2
     return width
 
