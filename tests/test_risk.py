@@ -36,6 +36,7 @@ from pmsm_core import (
     LinkType,
     LognormalEstimate,
     PercentLag,
+    Progress,
     Project,
     Risk,
     ScheduleConstraint,
@@ -587,6 +588,81 @@ class TestDistributions:
 # --------------------------------------------------------------------------- reproducibility
 
 
+class TestKernel:
+    def test_spearman_matches_scipy(self) -> None:
+        """Rank correlations and the 'varies' flags are scipy's on rows of distinct
+        values, ties, values one ulp apart, negative values, signed zeros and constants."""
+        from scipy import stats
+
+        rng = np.random.default_rng(4)
+        m = 300
+        target = rng.random(m)
+        x = rng.random(m)
+        near = x.copy()
+        near[::7] = np.nextafter(near[1::7][: near[::7].shape[0]], 2)  # one ulp above others
+        rows = np.stack(
+            [
+                x,
+                np.round(x * 5),  # ties
+                near,
+                x - 0.5,  # negative values
+                np.where(x < 0.5, -0.0, 0.0),  # signed zeros: all equal
+                np.full(m, 3.0),  # constant
+                target + 1e-13 * x,  # nearly the target
+                -target,
+            ]
+        )
+        varies = np.zeros(rows.shape[0], dtype=bool)
+        got = mc.spearman(rows, target, varies=varies)
+        for i, row in enumerate(rows):
+            constant = bool(np.all(row == row[0]))
+            assert varies[i] == (not constant), i
+            want = 0.0 if constant else stats.spearmanr(row, target).statistic
+            assert got[i] == pytest.approx(want, abs=1e-12), i
+
+    def test_row_percentiles_match_numpy(self) -> None:
+        """Per-row percentiles are numpy's linear interpolation."""
+        values = np.random.default_rng(5).random((4, 257))
+        qs = list(PERCENTILES)
+        assert np.allclose(mc.row_percentiles(values, qs), np.percentile(values, qs, axis=1).T)
+
+    @pytest.mark.parametrize("wide", [True, False])
+    def test_counting_in_the_passes(self, wide: bool) -> None:
+        """Critical counts taken inside the backward pass, with reused arrays, equal
+        counts from the total floats; dates are the same with and without a workspace."""
+        if wide:  # levels of 100 activities: counted level by level
+            acts = [Activity(f"A{i}", duration=d(3 + i % 5)) for i in range(300)]
+            deps = [
+                Dependency(f"A{i}", f"A{(i // 100 + 1) * 100 + (i * 7) % 100}") for i in range(200)
+            ]
+            project = Project("wide", activities=acts, dependencies=deps)
+        else:
+            project = mixed_project()
+        prepared = _prepare(
+            project,
+            ScheduleOptions(),
+            iterations=mc.BLOCK,
+            entropy=3,
+            detail=0,
+            risk_events=True,
+            correlation=None,
+        )
+        model = prepared.model
+        assert mc._wide(model) == wide
+        own = mc.sample_block(model, 0)
+        plain = mc.passes(model, own)
+        assert plain.total_float is not None
+        limit = mc._limit(model, plain.finish)
+        want = np.count_nonzero(plain.total_float <= limit, axis=1)
+        work = mc.Workspace(model, mc.BLOCK)
+        counts = np.zeros(model.n, np.int64)
+        for c0 in (0, 512):  # two windows through the same arrays
+            got = mc.passes(model, own[:, c0 : c0 + 512], work=work, critical=counts)
+            assert np.array_equal(got.finish, plain.finish[c0 : c0 + 512])
+            assert np.array_equal(got.placed_finish, plain.placed_finish[:, c0 : c0 + 512])
+        assert np.array_equal(counts, want)
+
+
 class TestReproducibility:
     def test_chunking_and_executors_give_identical_results(self) -> None:
         """The same seed gives bit-identical results in this process with any chunk
@@ -783,6 +859,308 @@ class TestResult:
         assert values == sorted(values)
         for a in r.activities:
             assert list(a.finish_percentiles) == sorted(a.finish_percentiles)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def mid_way() -> Project:
+    """A project at status date 10 (units): A complete (late), B in progress (40 %), F
+    started out of sequence, C, D, E not started; risks on complete and started work.
+
+    By hand, with the planned durations (schedule()): A 0-5 (actual), B from 5, 4 done,
+    6 left resuming at 10: 10-16; C after A, floored at the status date: 10-13; D after B
+    and C: 16-18; E SS 7 from B's actual start: 12-15; F (its link from C no longer acts)
+    4 done, 2 left: 10-12. Finish 18; A is complete (never critical), B and D critical.
+    """
+    acts = [
+        Activity(
+            "A",
+            duration=d(4),
+            estimate=ThreePointEstimate(d(3), d(4), d(8)),
+            progress=Progress(0, 5, percent_complete=100),
+        ),
+        Activity(
+            "B",
+            duration=d(10),
+            estimate=UniformEstimate(d(10), d(20)),
+            progress=Progress(5, percent_complete=40),
+        ),
+        Activity("C", duration=d(3), estimate=UniformEstimate(d(2), d(4))),
+        Activity("D", duration=d(2)),
+        Activity("E", duration=d(3)),
+        Activity("F", duration=d(4), progress=Progress(8, percent_complete=50)),
+    ]
+    deps = [
+        Dependency("A", "B"),
+        Dependency("A", "C"),
+        Dependency("B", "D"),
+        Dependency("C", "D"),
+        Dependency("B", "E", LinkType.SS, d(7)),
+        Dependency("C", "F"),
+    ]
+    risks = [
+        Risk("R1", probability=1.0, schedule_impact=d(100), affected_activities=["A"]),
+        Risk("R2", probability=1.0, schedule_impact=d(1), affected_activities=["B"]),
+    ]
+    return Project("mid", activities=acts, dependencies=deps, risks=risks, status_date=10)
+
+
+@st.composite
+def under_way(draw: Any, project: Project) -> Project:
+    """``project`` part-way through: a status date after its start and, on some leaves,
+    actuals before it (complete, in progress, started out of sequence), at working
+    instants of the project calendar (whole units when undated)."""
+    from pmsm_core.calendars import from_minute_index, to_minute_index
+
+    dated = project.start is not None
+    span = draw(st.integers(0, 20_000 if dated else 60))
+    if project.start is not None:
+        table = project.calendar.table
+        origin = table.to_working(to_minute_index(project.start))
+
+        def at(w: int, *, finish: bool) -> Any:
+            return from_minute_index(table.from_working(origin + w, finish=finish))
+
+    else:
+
+        def at(w: int, *, finish: bool) -> Any:
+            return w
+
+    status = at(span, finish=True) if span else at(0, finish=False)
+    acts = []
+    for a in project.activities:
+        kind = draw(st.sampled_from(["plan", "complete", "started"]))
+        if project.is_summary(a.id) or kind == "plan":
+            acts.append(attrs.evolve(a, progress=None))
+            continue
+        s = draw(st.integers(0, span))
+        start = at(s, finish=False) if s < span else status
+        if kind == "complete":
+            # a finish reading after the start (or the status date itself)
+            finish = at(draw(st.integers(s + 1, span)), finish=True) if s < span else status
+            progress = Progress(start, finish, percent_complete=100)
+        else:
+            left = draw(st.none() | st.integers(0, 3000 if dated else 30).map(Duration))
+            progress = Progress(
+                start, percent_complete=draw(st.floats(0, 99)), remaining_duration=left
+            )
+        acts.append(attrs.evolve(a, progress=progress))
+    return attrs.evolve(project, activities=acts, status_date=status)
+
+
+class TestProgress:
+    def test_mid_way_by_hand(self) -> None:
+        """Complete work stays where it happened (never critical, no risk), work in
+        progress resumes at the status date with the sampled total scaled to its
+        remaining share (plus its risks), unstarted work waits for the status date,
+        links into started work and SS links from it act as schedule() says."""
+        project = mid_way()
+        planned = strip(project)
+        s = schedule(planned)
+        fixed = simulate(planned, 10, seed=1)
+        assert fixed.cpm_finish == s.finish == fixed.percentile(0) == fixed.percentile(100) == 18
+        assert fixed.criticality == {a.id: float(a.critical) for a in s.activities}
+        assert fixed.criticality == {"A": 0, "B": 1, "C": 0, "D": 1, "E": 0, "F": 0}
+        for a in fixed.activities:
+            assert set(a.finish_percentiles) == {s[a.id].finish}, a.id
+            assert a.mean_duration == s[a.id].duration, a.id
+        # B's total T ~ U(10, 20) leaves 6/10 of it, plus R2's one unit: D finishes at
+        # 10 + 0.6 T + 1 + 2 ~ U(19, 25); R1 on the complete A does nothing
+        n = 20_000
+        r = simulate(project, n, seed=1)
+        assert r.cpm_finish == 18
+        eps = dkw(n) + 1e-3
+        for t in (19.5, 21.0, 22.0, 23.8, 24.5):
+            assert abs(r.probability(t) - (t - 19) / 6) <= eps, t
+        assert abs(r.mean_offset - 22) <= 5 * math.sqrt(3) / math.sqrt(n)
+        assert r.percentile(0) >= 19 and r.percentile(100) <= 25
+        assert r.criticality == {"A": 0, "B": 1, "C": 0, "D": 1, "E": 0, "F": 0}
+        assert r.activity("B").sensitivity == pytest.approx(1.0)
+        assert r.activity("A").sensitivity is None
+        assert set(r.activity("A").finish_percentiles) == {5}
+        assert set(r.activity("E").finish_percentiles) == {15}  # 5 + 7, then 3
+        assert set(r.activity("F").finish_percentiles) == {12}  # 2 left from 10
+        assert all(12 <= t <= 14 for t in r.activity("C").finish_percentiles)
+        # mean durations: actual (A), done + remaining (B: 4 + 0.6 * 15 + 1, F: 2 + 2)
+        assert r.activity("A").mean_duration == 5 and r.activity("F").mean_duration == 4
+        assert abs(r.activity("B").mean_duration - 14) <= 5 * 0.6 * (10 / math.sqrt(12 * n))
+        with pytest.raises(ValidationError, match="'A' is complete"):
+            simulate(project, 10, correlation={("A", "C"): 0.5})
+        # and a seed gives the same numbers whatever the chunking
+        short = simulate(project, 2 * mc.BLOCK + 5, seed=4, correlation={("B", "C"): 0.5})
+        assert (
+            simulate(project, 2 * mc.BLOCK + 5, seed=4, correlation={("B", "C"): 0.5}, chunk_size=1)
+            == short
+        )
+
+    def test_pert_uses_remaining_work(self) -> None:
+        """PERT takes the remaining share of started work (mean and standard deviation),
+        complete work exactly, and leaves complete activities off the critical path."""
+        pert = pert_analysis(mid_way())
+        # B: 10 + 0.6 * 15 = 19 (no risk events in PERT), D: 2 more
+        assert pert.mean == pytest.approx(21)
+        assert pert.std == pytest.approx(0.6 * 10 / math.sqrt(12))
+        assert pert.critical_path == ("B", "D")
+        done = Project(
+            "done",
+            activities=[
+                Activity(
+                    "A",
+                    duration=d(3),
+                    estimate=UniformEstimate(d(2), d(9)),
+                    progress=Progress(0, 4, percent_complete=100),
+                )
+            ],
+            status_date=6,
+        )
+        finished = pert_analysis(done)
+        assert (finished.mean, finished.std, finished.critical_path) == (4, 0, ())
+
+    @settings(max_examples=40)
+    @given(projects(with_extras=False), st.booleans(), st.booleans(), st.booleans(), st.data())
+    def test_fixed_durations_follow_schedule(
+        self, project: Project, honor: bool, mcp: bool, move: bool, data: Any
+    ) -> None:
+        """Generated projects part-way through (any actuals, status date, constraints,
+        link types): with planned durations the simulation is schedule() exactly, finish,
+        critical activities and each activity's finish, whenever one calendar times
+        everything."""
+        project = strip(data.draw(under_way(project)))
+        options = ScheduleOptions(
+            honor_constraints=honor,
+            multiple_critical_paths=mcp,
+            move_incomplete_after_status_date=move,
+        )
+        s = schedule(project, options=options)
+        r = simulate(project, 1, seed=0, options=options)
+        if not compile_project(project, options).single_calendar:
+            assert r.percentile(50) == s.finish or any(
+                "instead of the CPM" in w for w in r.warnings
+            )
+            return
+        assert r.percentile(50) == r.cpm_finish == s.finish
+        for a in s.activities:
+            if not a.summary:
+                assert r.criticality[a.id] == (1.0 if a.critical else 0.0), a.id
+                assert set(r.activity(a.id).finish_percentiles) == {a.finish}, a.id
+                assert r.activity(a.id).mean_duration == a.duration, a.id
+
+    @settings(max_examples=25)
+    @given(
+        projects(with_extras=False, link_types=(LinkType.FS, LinkType.SS)),
+        st.data(),
+    )
+    def test_never_before_the_status_date_schedule(self, project: Project, data: Any) -> None:
+        """With FS and SS links, no constraints, every estimate at least the planned
+        duration and risks that only lengthen work, no iteration finishes before the
+        status-date schedule of the planned durations, nor does any activity; complete
+        activities stay at their actual finish and, once work has started, unfinished work
+        never ends before the status date. (One calendar times everything: the simulation
+        reads other calendars as they fell in the CPM schedule.)"""
+        acts = []
+        for a in project.activities:
+            a = attrs.evolve(a, constraint=ScheduleConstraint(), estimate=None, calendar=None)
+            m = a.duration.minutes
+            if not (project.is_summary(a.id) or a.is_milestone):
+                extra = data.draw(st.integers(0, 600))
+                a = attrs.evolve(
+                    a,
+                    estimate=data.draw(
+                        st.sampled_from(
+                            [
+                                ThreePointEstimate(d(m), d(m + extra // 2), d(m + extra)),
+                                UniformEstimate(d(m), d(m + extra)),
+                                EmpiricalEstimate([d(m), d(m + extra)]),
+                            ]
+                        )
+                    ),
+                )
+            acts.append(a)
+        leaves = [a.id for a in acts if not project.is_summary(a.id)]
+        risks = [
+            Risk(
+                "R",
+                probability=0.5,
+                schedule_factor=1.5,
+                schedule_impact=d(data.draw(st.integers(0, 60))),
+                affected_activities=data.draw(st.lists(st.sampled_from(leaves), max_size=3)),
+            )
+        ]
+        deps = [
+            attrs.evolve(x, lag=attrs.evolve(x.lag, elapsed=False)) for x in project.dependencies
+        ]
+        project = attrs.evolve(project, activities=acts, dependencies=deps, risks=risks)
+        project = data.draw(under_way(project))
+        assume(
+            not any(
+                isinstance(x.lag, PercentLag) and x.lag.percent < 0 for x in project.dependencies
+            )
+        )
+        s = schedule(strip(project))
+        r = simulate(project, 300, seed=data.draw(st.integers(0, 100)))
+        assert r.percentile(0) >= s.finish == r.cpm_finish
+        # schedule() uses the status date once some work has started
+        started = any(a.progress is not None for a in project.activities)
+        status = project.status_date if started else None
+        for a in r.activities:
+            progress = project.activity(a.id).progress
+            if progress is not None and progress.finished:
+                assert set(a.finish_percentiles) == {s[a.id].finish}, a.id
+                assert a.criticality == 0, a.id
+                continue
+            assert a.finish_percentiles[0] >= s[a.id].finish, a.id
+            if status is not None:
+                assert a.finish_percentiles[0] >= status, a.id
+
+    def test_dated_example(self) -> None:
+        """The dated example at its status date: with planned durations, schedule()'s
+        dates exactly; with estimates, the gathered requirements (complete) stay put and
+        are never critical, and nothing unfinished ends before the status date."""
+        from pmsm_core.examples import load_example
+
+        project = load_example("intranet-status")
+        s = schedule(project)
+        fixed = simulate(project, 50, seed=1)
+        assert fixed.percentile(0) == fixed.percentile(100) == s.finish
+        for a in s.activities:
+            assert fixed.criticality[a.id] == float(a.critical), a.id
+            assert set(fixed.activity(a.id).finish_percentiles) == {a.finish}, a.id
+        acts = [
+            a
+            if a.is_milestone
+            else attrs.evolve(
+                a,
+                estimate=ThreePointEstimate(
+                    a.duration, a.duration, Duration(a.duration.minutes * 3 // 2)
+                ),
+            )
+            for a in project.activities
+        ]
+        risks = [
+            Risk(
+                "R",
+                probability=0.5,
+                schedule_impact=Duration.from_days(5),
+                affected_activities=["A", "C"],
+            )
+        ]
+        uncertain = attrs.evolve(project, activities=acts, risks=risks)
+        r = simulate(uncertain, 4000, seed=3)
+        assert r.cpm_finish == s.finish < r.percentile(50) < r.percentile(80)
+        requirements = r.activity("A")
+        assert requirements.criticality == 0 and requirements.sensitivity is None
+        assert set(requirements.finish_percentiles) == {s["A"].finish}
+        assert r.activity("A").mean_duration == s["A"].duration
+        status = project.status_date
+        assert status is not None
+        for a in r.activities:
+            if a.id != "A":
+                assert min(a.finish_percentiles) >= status, a.id
+        assert r.criticality["B"] == 1.0  # in progress, driving the finish
+        # the design (B, 60 % done) only has 40 % of its spread left: C, ten days
+        # unstarted, drives the finish more
+        assert abs(r.sensitivity["C"]) > abs(r.sensitivity["B"])
 
 
 # --------------------------------------------------------------------------- PERT

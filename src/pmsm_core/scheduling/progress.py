@@ -42,7 +42,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from pmsm_core.calendars import WorkingTimeTable
     from pmsm_core.scheduling.compile import CompiledProject
 
-__all__ = ["COMPLETE", "IN_PROGRESS", "NOT_STARTED", "ProgressPlan", "plan_progress"]
+__all__ = [
+    "COMPLETE",
+    "IN_PROGRESS",
+    "LINK_FROM_ACTUAL_START",
+    "LINK_INTO_STARTED",
+    "LINK_NORMAL",
+    "NOT_STARTED",
+    "ProgressPlan",
+    "plan_progress",
+]
 
 NOT_STARTED: Final = 0
 IN_PROGRESS: Final = 1
@@ -201,10 +210,14 @@ def _working_coordinates(
 # --------------------------------------------------------------------------- engine hooks
 
 
-#: How a link acts once progress is recorded (see :func:`link_modes`).
-_NORMAL: Final = 0
-_INTO_STARTED: Final = 1
-_FROM_ACTUAL_START: Final = 2
+#: How a link acts once progress is recorded (see :func:`link_modes`); the risk
+#: simulation reads them too.
+LINK_NORMAL: Final = 0
+LINK_INTO_STARTED: Final = 1
+LINK_FROM_ACTUAL_START: Final = 2
+_NORMAL: Final = LINK_NORMAL
+_INTO_STARTED: Final = LINK_INTO_STARTED
+_FROM_ACTUAL_START: Final = LINK_FROM_ACTUAL_START
 
 
 def link_modes(compiled: CompiledProject, plan: ProgressPlan) -> list[int]:

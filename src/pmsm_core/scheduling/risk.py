@@ -41,8 +41,24 @@ Rules of the simulation
   iterations: each activity keeps its sampled values (its marginal distribution is
   unchanged) and they are reordered to reach the target Spearman rank correlation.
 * **Critical** means total float at most ``critical_threshold``, measured per iteration
-  (the longest-path definition is not simulated). Progress (actuals) is not used, as in
-  :func:`~pmsm_core.schedule`.
+  (the longest-path definition is not simulated).
+* **Progress** follows the rules of :func:`~pmsm_core.schedule`
+  (:mod:`pmsm_core.scheduling.progress`), once some activity has an actual start.
+  *Complete* activities stay at their actual dates in every iteration: their duration
+  does not vary, risk events pass them by and they are never critical. Activities *in
+  progress* keep their actual start; their remaining work starts where the schedule
+  resumes it (the status date, or straight after the work done). An uncertain estimate
+  describes the whole duration: each iteration draws a total and keeps the remaining
+  share of it, ``remaining = sampled total * remaining / planned`` (the relative spread
+  stays, the absolute one shrinks as work gets done); without an estimate, with a fixed
+  one or with a planned duration of 0 the remaining duration is exact. Risk events act on
+  the remaining work (``remaining * factor + impact``) and total float is finish float.
+  *Unstarted* work starts no earlier than the status date. Links into started activities
+  act in neither pass, SS and SF links from activities in progress count from the actual
+  start, and percent lags from started activities keep their planned length. Mean
+  durations report work done plus remaining work (the duration schedule() reports).
+  Actual finishes are read on the project calendar like any finish: one recorded outside
+  working time reads at the end of the working period before it.
 
 Exactness and memory
 --------------------
@@ -90,6 +106,7 @@ from pmsm_core.model.estimates import (
 )
 from pmsm_core.model.project import PercentLag, Project
 from pmsm_core.scheduling import _montecarlo as mc
+from pmsm_core.scheduling import progress as _progress
 from pmsm_core.scheduling.compile import CompiledProject, compile_project
 from pmsm_core.scheduling.network import ConstraintCode, LinkCode, Network
 from pmsm_core.scheduling.results import CriticalDefinition, LagCalendar, ScheduleOptions
@@ -133,20 +150,38 @@ def _units(start: datetime | int) -> float:
     return 0.0 if isinstance(start, datetime) else float(start)
 
 
-def _to_time(calendar: WorkCalendar | None, start: datetime | int, offset: float) -> Time:
-    """A finish offset (working minutes or units after the start) as a schedule time."""
+def _to_time(
+    calendar: WorkCalendar | None,
+    start: datetime | int,
+    offset: float,
+    *,
+    early_finish: bool = False,
+) -> Time:
+    """A finish offset (working minutes or units after the start) as a schedule time.
+
+    A finish is read at the end of the previous working period; one that would read
+    before the project start reads at the next working instant (as :func:`~pmsm_core.schedule`
+    reads milestones) unless ``early_finish`` (as it reads activities with a duration).
+    """
     if calendar is None or not isinstance(start, datetime):
         return float(offset) + _units(start)
     table = calendar.table
     origin, first = _origin(calendar, start)
     w = origin + math.ceil(offset)
     index = table.from_working(w, finish=True)
-    if index < first:
+    if index < first and not early_finish:
         index = table.from_working(w, finish=False)
     return from_minute_index(index)
 
 
-def _to_times(calendar: WorkCalendar | None, start: datetime | int, offsets: Any) -> list[Time]:
+def _to_times(
+    calendar: WorkCalendar | None,
+    start: datetime | int,
+    offsets: Any,
+    *,
+    early_finish: Any = False,
+) -> list[Time]:
+    """:func:`_to_time` of many offsets (``early_finish`` a flag or one per offset)."""
     values = np.asarray(offsets, dtype=np.float64)
     if calendar is None or not isinstance(start, datetime):
         base = _units(start)
@@ -159,7 +194,7 @@ def _to_times(calendar: WorkCalendar | None, start: datetime | int, offsets: Any
     origin, first = _origin(calendar, start)
     w = origin + np.ceil(values).astype(np.int64)
     index = table.from_working_array(w, finish=True)
-    early = index < first
+    early = (index < first) & ~np.asarray(early_finish, dtype=bool)
     if early.any():
         index = np.where(early, table.from_working_array(w, finish=False), index)
     return list(_index_to_datetime64(index).astype("datetime64[m]").tolist())
@@ -327,6 +362,15 @@ class RiskResult:
         """True when times are datetimes."""
         return isinstance(self.start, datetime)
 
+    @property
+    def _early_finish(self) -> bool:
+        """True when the CPM finish reads before the project start (activities with a
+        duration finishing there, see :func:`_to_time`): iterations read alike."""
+        cpm, calendar, start = self.cpm_finish, self.calendar, self.start
+        if not (isinstance(cpm, datetime) and isinstance(start, datetime) and calendar):
+            return False
+        return to_minute_index(cpm) < _origin(calendar, start)[1]
+
     def time(self, offset: float) -> datetime | float:
         """The schedule time ``offset`` working minutes (or units) after the start: a finish
         read on the project calendar (see the module notes).
@@ -343,7 +387,7 @@ class RiskResult:
         >>> simulate(p, 10, seed=1).time(600)  # Friday's 480 minutes, then two hours on Monday
         datetime.datetime(2026, 1, 5, 10, 0)
         """
-        return _to_time(self.calendar, self.start, offset)
+        return _to_time(self.calendar, self.start, offset, early_finish=self._early_finish)
 
     def offset(self, when: datetime | float) -> float:
         """The working minutes (or units) from the start to ``when``."""
@@ -594,6 +638,12 @@ class PertAnalysis:
     them, so the real chance of meeting a date is lower than the one given here.
     :func:`simulate` accounts for every path.
 
+    Projects in progress are scheduled as :func:`~pmsm_core.schedule` does (status date,
+    actual dates). Complete work is fixed, with no variance, and never on the critical
+    path; work in progress counts with the remaining share of its estimate (mean and
+    standard deviation times remaining / planned duration, as :func:`simulate` draws it);
+    started work without an uncertain estimate keeps its remaining duration exactly.
+
     Examples
     --------
     >>> from pmsm_core import Activity, Dependency, Duration, Project
@@ -665,6 +715,8 @@ class _Prepared:
     planned: np.ndarray[Any, np.dtype[np.float64]]
     warnings: list[str]
     deadline_targets: list[tuple[str, Any]]
+    #: per row (forward order): the activity has an actual start
+    started: np.ndarray[Any, np.dtype[np.bool_]] = attrs.field(factory=lambda: np.zeros(0, bool))
 
 
 def _prepare(
@@ -680,6 +732,9 @@ def _prepare(
     from pmsm_core.scheduling.schedule import _resolve_deferred, _run
 
     compiled = compile_project(project, options)
+    # progress as schedule() plans it (pmsm_core.scheduling.progress): the deterministic
+    # schedule below is schedule()'s, and the model follows the same rules
+    compiled.progress = _progress.plan_progress(compiled, options)
     times = _run(compiled, options)
     warnings: list[str] = []
     if compiled.deferred:
@@ -705,34 +760,44 @@ def _prepare(
             return float(value)
         return float(calendar.table.to_working(to_minute_index(value)) - origin)
 
-    P = np.asarray(compiled.predecessors, dtype=np.intp)
-    S = np.asarray(compiled.successors, dtype=np.intp)
-    T = np.asarray(compiled.types, dtype=np.int64)
+    P_all = np.asarray(compiled.predecessors, dtype=np.intp)
+    S_all = np.asarray(compiled.successors, dtype=np.intp)
+    T_all = np.asarray(compiled.types, dtype=np.int64)
     planned_own = np.asarray(compiled.durations, dtype=np.float64)
-    m = P.shape[0]
     lag = np.asarray(compiled.lags, dtype=np.float64)
-    frac = np.zeros(m)
+    frac = np.zeros(P_all.shape[0])
     for e, k in enumerate(compiled.origin):
         dep_lag = project.dependencies[k].lag
         if isinstance(dep_lag, PercentLag):
             frac[e] = dep_lag.percent / 100
-    lag_num = np.ones(m)
-    lag_den = np.ones(m)
+    actuals = _actuals(compiled, calendar, origin, offset)
+    # percent lags from started work keep their planned length (as in schedule())
+    frac[actuals.state[P_all] != _progress.NOT_STARTED] = 0.0
+    lag_num = np.ones(P_all.shape[0])
+    lag_den = np.ones(P_all.shape[0])
     dur_num = np.ones(n)
     dur_den = np.ones(n)
     if dated and not compiled.single_calendar:
         _calibrate(compiled, times, options, offset, lag_num, lag_den, dur_num, dur_den)
+        actuals.calibrate(times, offset, dur_num, dur_den)
         warnings.append(
             "per-activity calendars and elapsed lags are counted in project working time "
             "as they fell in the CPM schedule (see the notes of pmsm_core.simulate)"
         )
+    lag_eff_all = lag * lag_num / lag_den  # scaled exactly: multiply first
+    # links into started work act in neither pass; SS/SF links from work in progress
+    # become earliest starts of their successors (progress.link_modes)
+    floor_const, floor_var_old = actuals.link_floors(compiled, offset, lag_eff_all)
+    keep = actuals.keep
+    P, S, T = P_all[keep], S_all[keep], T_all[keep]
+    m = P.shape[0]
     # ---------------------------------------------------------------- ordering
     network = Network(
         np.asarray(compiled.durations, dtype=np.int64),
         P,
         S,
         T.astype(np.int8) if m else None,
-        compiled.lags or None,
+        None,
         ids=compiled.leaves,
     )
     level_sizes = np.diff(network._levels)
@@ -750,8 +815,9 @@ def _prepare(
     perm = np.lexsort((-outdeg, level_new)).astype(np.intp)
     inv_perm = np.empty(n, np.intp)
     inv_perm[perm] = np.arange(n, dtype=np.intp)
-    # link constants (scaled exactly: multiply first)
-    lag_eff = lag * lag_num / lag_den
+    # link constants
+    lag_eff = lag_eff_all[keep]
+    frac, lag_num, lag_den = frac[keep], lag_num[keep], lag_den[keep]
     from_finish = (T == LinkCode.FS) | (T == LinkCode.FF)
     to_finish = (T == LinkCode.FF) | (T == LinkCode.SF)
     levels = _levels(
@@ -781,18 +847,38 @@ def _prepare(
         mso = ctype == ConstraintCode.MSO
         floor[mso] = np.maximum(0.0, ctime[mso])
         floor_var |= ctype == ConstraintCode.MFO
-    fv_rows = np.flatnonzero(floor_var).astype(np.intp)
+    # progress: started work at its actual start (or where its remaining work resumes),
+    # unstarted work not before the status date and its SS/SF links from work in progress
+    state = actuals.state[old_of_new] if n else actuals.state
+    np.maximum(floor, floor_const[old_of_new] if n else floor_const, out=floor)
+    started = state != _progress.NOT_STARTED
+    floor[started] = actuals.start[old_of_new][started]
+    fv_time = np.full(n, -np.inf)
+    fv_time[floor_var] = ctime[floor_var]
+    if n:
+        np.maximum(fv_time, floor_var_old[old_of_new], out=fv_time)
+    fv_rows = np.flatnonzero(np.isfinite(fv_time)).astype(np.intp)
     deadline_new = np.array([offset(x) for x in compiled.deadlines], dtype=np.float64)
     deadline_new = deadline_new[old_of_new] if n else deadline_new
     for level in levels:
         _level_constraints(level, ctype, ctime, ctype[perm], ctime[perm], deadline_new[perm], honor)
     alap = np.flatnonzero(ctype == ConstraintCode.ALAP).astype(np.intp)
-    no_succ = np.flatnonzero(outdeg == 0).astype(np.intp)
+    # without successors: counting links into started work, as schedule()'s engines do
+    all_out = np.bincount(new_of_old[P_all], minlength=n) if n else np.zeros(0, np.int64)
+    no_succ = np.flatnonzero(all_out == 0).astype(np.intp)
     # ---------------------------------------------------------------- sampling
-    base = planned_own[old_of_new].copy() if n else planned_own.copy()
-    samplers = _samplers(project, compiled, old_of_new, base)
-    events = _events(project, compiled, new_of_old) if risk_events else []
-    corr_rows, corr_chol = _correlation(project, compiled, new_of_old, samplers, correlation)
+    planned = actuals.work[old_of_new] if n else actuals.work
+    base = planned.copy()
+    samplers, prog_rows = _samplers(project, compiled, old_of_new, base, state)
+    complete = state == _progress.COMPLETE
+    events = _events(project, compiled, new_of_old, complete) if risk_events else []
+    corr_rows, corr_chol = _correlation(
+        project, compiled, new_of_old, samplers, correlation, complete
+    )
+    pinned_rows = np.flatnonzero(
+        complete & (actuals.pinned[old_of_new] != planned if n else complete)
+    ).astype(np.intp)
+    done = actuals.done[old_of_new] if n else actuals.done
     scale_rows = np.flatnonzero((dur_num != 1) | (dur_den != 1))
     deadline_rows: list[mc.IntArray] = []
     deadline_times: list[float] = []
@@ -825,7 +911,7 @@ def _prepare(
         scale_den=dur_den[scale_rows] if scale_rows.shape[0] else None,
         floor=floor,
         floor_var_rows=fv_rows if fv_rows.shape[0] else None,
-        floor_var_time=ctime[fv_rows] if fv_rows.shape[0] else None,
+        floor_var_time=fv_time[fv_rows] if fv_rows.shape[0] else None,
         no_successor=no_succ if no_succ.shape[0] else None,
         no_successor_back=inv_perm[no_succ] if no_succ.shape[0] else None,
         alap=alap if alap.shape[0] else None,
@@ -850,6 +936,13 @@ def _prepare(
             (x.src.shape[0] for level in levels for x in (*level.forward, *level.backward)),
             default=0,
         ),
+        prog_rows=prog_rows if prog_rows.shape[0] else None,
+        prog_num=planned[prog_rows] if prog_rows.shape[0] else None,
+        prog_den=planned_own[old_of_new][prog_rows] if prog_rows.shape[0] else None,
+        pinned_rows=pinned_rows if pinned_rows.shape[0] else None,
+        pinned_d=actuals.pinned[old_of_new][pinned_rows] if pinned_rows.shape[0] else None,
+        complete_rows=np.flatnonzero(complete).astype(np.intp) if complete.any() else None,
+        done=done if np.any(done != 0) else None,
     )
     if model.scale_rows is not None:
         order = np.argsort(model.scale_rows)
@@ -863,13 +956,19 @@ def _prepare(
             "criticality counts total float <= the threshold; the longest-path definition "
             "is not simulated"
         )
-    planned = planned_own[old_of_new] if n else planned_own
     check = mc.passes(model, planned[:, None], backward=False)
     det = check.finish[0] if n else 0.0
     cpm_finish = times.project_finish
-    if n and _to_time(calendar, start, float(det)) != _as_time(cpm_finish):
+    early = (
+        isinstance(cpm_finish, datetime)
+        and calendar is not None
+        and isinstance(start, datetime)
+        and to_minute_index(cpm_finish) < _origin(calendar, start)[1]
+    )
+    simulated = _to_time(calendar, start, float(det), early_finish=early)
+    if n and simulated != _as_time(cpm_finish):
         warnings.append(
-            f"with planned durations the simulation finishes {_fmt(_to_time(calendar, start, det))}"
+            f"with planned durations the simulation finishes {_fmt(simulated)}"
             f" instead of the CPM finish {_fmt(cpm_finish)}: per-activity calendars or "
             "elapsed lags do not map exactly onto project working time here"
         )
@@ -883,7 +982,125 @@ def _prepare(
         planned=planned,
         warnings=warnings,
         deadline_targets=deadline_targets,
+        started=started,
     )
+
+
+@attrs.define
+class _Actuals:
+    """Progress of every leaf (compiled order) in the simulation's terms; see the notes
+    of :func:`simulate`. Offsets are project working minutes (units) from the start."""
+
+    #: ``progress.NOT_STARTED``, ``IN_PROGRESS`` or ``COMPLETE``
+    state: np.ndarray[Any, np.dtype[np.int64]]
+    #: what is scheduled, in the leaf's own working time: the planned duration, the
+    #: remaining one when in progress, the actual one when complete
+    work: np.ndarray[Any, np.dtype[np.float64]]
+    #: work done of activities in progress (own working time), 0 for the others
+    done: np.ndarray[Any, np.dtype[np.float64]]
+    #: fixed starts: the actual start (complete) or where the remaining work resumes
+    start: np.ndarray[Any, np.dtype[np.float64]]
+    #: complete: actual finish minus actual start in project working time
+    pinned: np.ndarray[Any, np.dtype[np.float64]]
+    #: earliest start of unstarted work (the status date; -inf where none)
+    floor: np.ndarray[Any, np.dtype[np.float64]]
+    #: per link: it acts in the passes (``progress.link_modes`` 0)
+    keep: np.ndarray[Any, np.dtype[np.bool_]]
+    modes: list[int]
+    plan: _progress.ProgressPlan | None
+
+    def calibrate(
+        self,
+        times: Any,
+        offset: Callable[[Any], float],
+        dur_num: np.ndarray[Any, Any],
+        dur_den: np.ndarray[Any, Any],
+    ) -> None:
+        """Calendar scaling of started work (other calendars): the remaining work takes
+        the project working minutes it took in the CPM schedule; complete work is pinned."""
+        for i, state in enumerate(self.state.tolist()):
+            if state == _progress.NOT_STARTED:
+                continue
+            dur_num[i] = dur_den[i] = 1.0
+            if state == _progress.IN_PROGRESS and self.work[i] > 0:
+                dur_num[i] = offset(times.ef[i]) - self.start[i]
+                dur_den[i] = self.work[i]
+
+    def link_floors(
+        self, compiled: CompiledProject, offset: Callable[[Any], float], lag: Any
+    ) -> tuple[Any, Any]:
+        """Earliest starts of unstarted work (per leaf): constant ones (the status date,
+        SS links from work in progress) and ones that lose the successor's duration (SF
+        links from work in progress), from the actual start plus the (calibrated) lag."""
+        const = self.floor.copy()
+        var = np.full(const.shape[0], -np.inf)
+        plan = self.plan
+        if plan is None:
+            return const, var
+        for e, mode in enumerate(self.modes):
+            if mode != _progress.LINK_FROM_ACTUAL_START:
+                continue
+            p, s = compiled.predecessors[e], compiled.successors[e]
+            bound = offset(plan.actual_start[p]) + float(lag[e])
+            target = const if compiled.types[e] == LinkCode.SS else var
+            target[s] = max(target[s], bound)
+        return const, var
+
+
+def _actuals(
+    compiled: CompiledProject,
+    calendar: WorkCalendar | None,
+    origin: int,
+    offset: Callable[[Any], float],
+) -> _Actuals:
+    """Progress of ``compiled`` (planned by :func:`~pmsm_core.scheduling.progress.plan_progress`)
+    as fixed starts, durations, floors and the links that still act."""
+    n, m = len(compiled.leaves), len(compiled.predecessors)
+    work = np.asarray(compiled.durations, dtype=np.float64)
+    out = _Actuals(
+        state=np.zeros(n, np.int64),
+        work=work.copy(),
+        done=np.zeros(n),
+        start=np.full(n, np.nan),
+        pinned=work.copy(),
+        floor=np.full(n, -np.inf),
+        keep=np.ones(m, dtype=bool),
+        modes=[0] * m,
+        plan=compiled.progress,
+    )
+    plan = compiled.progress
+    if plan is None:
+        return out
+    tables = None if compiled.calendars is None else [c.table for c in compiled.calendars]
+
+    def leaf_offset(i: int, w: int) -> float:
+        """A working coordinate of leaf ``i``'s calendar as a project offset."""
+        if tables is None or calendar is None:
+            return float(w)
+        table = tables[i]
+        if table is calendar.table:
+            return float(w - origin)
+        return float(calendar.table.to_working(table.from_working(w, finish=False)) - origin)
+
+    out.state[:] = plan.state
+    out.work[:] = plan.durations
+    out.done[:] = np.asarray(plan.reported, dtype=np.float64) - out.work
+    out.pinned[:] = out.work
+    for i, state in enumerate(plan.state):
+        if state == _progress.COMPLETE:
+            out.start[i] = offset(plan.actual_start[i])
+            out.pinned[i] = offset(plan.actual_finish[i]) - out.start[i]
+        elif state == _progress.IN_PROGRESS:
+            fixed = plan.fixed_w[i]
+            assert fixed is not None
+            out.start[i] = leaf_offset(i, fixed)
+        else:
+            floor = plan.floor_w[i]
+            if floor is not None:
+                out.floor[i] = leaf_offset(i, floor)
+    out.modes = _progress.link_modes(compiled, plan)
+    out.keep = np.asarray(out.modes, dtype=np.int64) == _progress.LINK_NORMAL
+    return out
 
 
 def _as_time(value: Any) -> Any:
@@ -1073,14 +1290,29 @@ def _level_constraints(
 
 
 def _samplers(
-    project: Project, compiled: CompiledProject, old_of_new: Any, base: Any
-) -> list[mc.Sampler]:
+    project: Project, compiled: CompiledProject, old_of_new: Any, base: Any, state: Any
+) -> tuple[list[mc.Sampler], mc.IntArray]:
+    """Samplers of the uncertain durations (rows in forward order), fixed estimates into
+    ``base``; and the rows in progress whose sampled total is scaled to the remaining
+    share (``base`` holds the remaining duration of every started row)."""
     groups: dict[str, list[tuple[int, Any]]] = {}
+    in_progress: list[int] = []
     for row, old in enumerate(old_of_new.tolist()):
         estimate = project.activity(compiled.leaves[old]).estimate
         if estimate is None:
             continue
-        if isinstance(estimate, FixedEstimate):
+        if state[row] != _progress.NOT_STARTED:
+            # complete work is known; the remaining work varies only with an uncertain
+            # estimate of a planned duration
+            if (
+                state[row] == _progress.COMPLETE
+                or isinstance(estimate, FixedEstimate)
+                or compiled.durations[old] <= 0
+                or base[row] <= 0
+            ):
+                continue
+            in_progress.append(row)
+        elif isinstance(estimate, FixedEstimate):
             base[row] = estimate.duration.minutes
             continue
         groups.setdefault(estimate.kind.value, []).append((row, estimate))
@@ -1123,10 +1355,13 @@ def _samplers(
                 table[i, : len(e.samples)] = [s.minutes for s in e.samples]
             sizes = np.asarray([len(e.samples) for e in emp], dtype=np.float64)
             out.append(mc.Sampler("empirical", rows, sizes, sizes, sizes, table, sizes))
-    return out
+    return out, np.asarray(in_progress, dtype=np.intp)
 
 
-def _events(project: Project, compiled: CompiledProject, new_of_old: Any) -> list[mc.RiskEvent]:
+def _events(
+    project: Project, compiled: CompiledProject, new_of_old: Any, complete: Any
+) -> list[mc.RiskEvent]:
+    """Risk events of the register, on the rows of work not yet complete."""
     out: list[mc.RiskEvent] = []
     for risk in project.risks:
         add = risk.schedule_impact.minutes if risk.schedule_impact is not None else 0
@@ -1135,6 +1370,7 @@ def _events(project: Project, compiled: CompiledProject, new_of_old: Any) -> lis
             continue
         leaves = {x for ref in risk.affected_activities for x in project.leaves(ref)}
         rows = sorted(int(new_of_old[compiled.index[x]]) for x in leaves)
+        rows = [r for r in rows if not complete[r]]
         if rows:
             out.append(
                 mc.RiskEvent(
@@ -1150,6 +1386,7 @@ def _correlation(
     new_of_old: Any,
     samplers: list[mc.Sampler],
     correlation: Mapping[tuple[str, str], float] | None,
+    complete: Any,
 ) -> tuple[Any, Any]:
     if not correlation:
         return None, None
@@ -1178,6 +1415,9 @@ def _correlation(
                 msg = f"{ref!r} is {what}; correlate leaf activities"
                 raise ValidationError(msg, path=where)
             row = int(new_of_old[compiled.index[ref]])
+            if complete[row]:
+                msg = f"activity {ref!r} is complete: its duration no longer varies"
+                raise ValidationError(msg, path=where)
             if row not in sampled:
                 msg = (
                     f"activity {ref!r} has no uncertain duration (give it an "
@@ -1249,6 +1489,14 @@ def simulate(
     runs the forward and backward passes of the critical-path method; see the module
     notes for the exact rules.
 
+    A project in progress is simulated from where it stands, with the rules of
+    :func:`~pmsm_core.schedule`: complete activities stay at their actual dates (never
+    critical, no risk events), activities in progress keep their actual start and their
+    remaining work, a sampled total scaled to the remaining share
+    (``total * remaining / planned``; exact without an uncertain estimate), resumes at the
+    status date, and unstarted work waits for the status date. So the answer is "what is
+    our P80 now?".
+
     Parameters
     ----------
     project
@@ -1317,6 +1565,30 @@ def simulate(
     {'A': 0.85..., 'B': 0.85..., 'C': 0.14...}
     >>> [(a, round(rho, 1)) for a, rho in r.tornado(2)]
     [('A', 0.9), ('B', 0.4)]
+
+    At status date 6, A took 6 units and is complete, B starts now and C is half done:
+    the remaining 5 units of C vary by 5/9 of its estimate's spread, and B drives the
+    finish most of the time.
+
+    >>> import attrs
+    >>> from pmsm_core import Progress
+    >>> a, b, c = p.activities
+    >>> now = attrs.evolve(
+    ...     p,
+    ...     activities=[
+    ...         attrs.evolve(a, progress=Progress(0, 6, percent_complete=100)),
+    ...         attrs.evolve(b, progress=Progress(6)),
+    ...         attrs.evolve(c, progress=Progress(0, percent_complete=50)),
+    ...     ],
+    ...     status_date=6,
+    ... )
+    >>> r = simulate(now, 10_000, seed=7)
+    >>> r.cpm_finish, round(r.mean, 1), round(r.std, 1)
+    (12, 12.0, 0.7)
+    >>> r.criticality
+    {'A': 0.0, 'B': 0.87..., 'C': 0.12...}
+    >>> r.activity("A").finish_percentiles[0]  # where it really finished
+    6.0
     """
     if not isinstance(cast(object, project), Project):
         msg = f"expected a Project, got {type(project).__name__}"
@@ -1351,9 +1623,12 @@ def simulate(
     plan = mc.chunk_plan(blocks, per_chunk)
     results: list[mc.ChunkResult] = []
     done = 0
+    detail: tuple[Any, Any] | None = None
     if executor is None:
+        work = mc.workspace(model)  # one set of arrays for every chunk
+        detail = (np.empty((model.n, model.detail)), np.empty((model.n, model.detail)))
         for b0, b1 in plan:
-            chunk = mc.run_chunk(model, b0, b1)
+            chunk = mc.run_chunk(model, b0, b1, work, detail)
             results.append(chunk)
             done += chunk.finishes.shape[0]
             if progress is not None:
@@ -1370,10 +1645,17 @@ def simulate(
         finally:
             for future in futures:
                 future.cancel()
-    return _summarise(prepared, results, entropy)
+    return _summarise(prepared, results, entropy, detail)
 
 
-def _summarise(prepared: _Prepared, results: list[mc.ChunkResult], entropy: int) -> RiskResult:
+def _summarise(
+    prepared: _Prepared,
+    results: list[mc.ChunkResult],
+    entropy: int,
+    detail: tuple[Any, Any] | None = None,
+) -> RiskResult:
+    """The result from the chunks' aggregates (and the detail matrices, when the chunks
+    wrote them in place)."""
     model = prepared.model
     project = prepared.project
     n, N = model.n, model.iterations
@@ -1399,19 +1681,29 @@ def _summarise(prepared: _Prepared, results: list[mc.ChunkResult], entropy: int)
     mean = float(finishes.mean())
     std = float(finishes.std(ddof=1)) if N > 1 else 0.0
     mean_duration = sums.sum(axis=0) / N
+    if model.done is not None:  # work done of activities in progress
+        mean_duration += model.done
     S = model.detail
     if S and n:
-        dd = detail_d[0] if len(detail_d) == 1 else np.concatenate(detail_d, axis=1)
-        df = detail_f[0] if len(detail_f) == 1 else np.concatenate(detail_f, axis=1)
-        del detail_d, detail_f
-        rho = mc.spearman(dd, finishes[:S]).tolist()
-        varies = (dd.max(axis=1) > dd.min(axis=1)).tolist()
+        if detail is not None:
+            dd, df = detail
+        else:
+            dd = detail_d[0] if len(detail_d) == 1 else np.concatenate(detail_d, axis=1)
+            df = detail_f[0] if len(detail_f) == 1 else np.concatenate(detail_f, axis=1)
+        del detail_d, detail_f, detail
+        flags = np.zeros(n, dtype=bool)
+        rho = mc.spearman(dd, finishes[:S], varies=flags).tolist()
+        varies = flags.tolist()
         sens: list[float | None] = [
             float(x) if v else None for x, v in zip(rho, varies, strict=True)
         ]
         pct = mc.row_percentiles(df, PERCENTILES)  # (rows, percentiles)
-        times = _to_times(calendar, start, pct.ravel())
         k = len(PERCENTILES)
+        # activities with a duration finish at the end of a working period even before
+        # the project start; milestones there at the start (as schedule() reads them)
+        times = _to_times(
+            calendar, start, pct.ravel(), early_finish=np.repeat(prepared.planned != 0, k)
+        )
         finish_pct = [tuple(times[r * k : (r + 1) * k]) for r in range(n)]
     else:
         sens = [None] * n
@@ -1511,16 +1803,28 @@ def pert_analysis(project: Project, *, options: ScheduleOptions | None = None) -
     )
     model = prepared.model
     n = model.n
-    mean = prepared.planned.copy()
-    var = np.zeros(n)
+    mean = prepared.planned.copy()  # remaining durations of work in progress, actual ones
+    var = np.zeros(n)  # of complete work
+    share: dict[int, float] = {}
+    if model.prog_rows is not None and model.prog_num is not None and model.prog_den is not None:
+        share = dict(
+            zip(
+                model.prog_rows.tolist(),
+                (model.prog_num / model.prog_den).tolist(),
+                strict=True,
+            )
+        )
     for row, aid in enumerate(model.ids):
         estimate = project.activity(aid).estimate
+        if estimate is None or (prepared.started[row] and row not in share):
+            continue  # planned, or started work without uncertainty (exact)
         if isinstance(estimate, ThreePointEstimate):
-            mean[row] = estimate.pert_mean
-            var[row] = estimate.pert_std**2
-        elif estimate is not None:
-            mean[row] = estimate.mean_minutes
-            var[row] = estimate.std_minutes**2
+            mu, sd = estimate.pert_mean, estimate.pert_std
+        else:
+            mu, sd = estimate.mean_minutes, estimate.std_minutes
+        k = share.get(row, 1.0)  # work in progress: the remaining share
+        mean[row] = mu * k
+        var[row] = (sd * k) ** 2
     calendar, start = prepared.calendar, prepared.start
     if n == 0:
         return PertAnalysis(project.id, start, calendar, 0.0, 0.0, ())
@@ -1531,6 +1835,8 @@ def pert_analysis(project: Project, *, options: ScheduleOptions | None = None) -
     finish = float(result.finish[0])
     tol = 1e-9 * (1 + abs(finish))
     critical = result.total_float_forward(model)[:, 0] <= model.threshold + tol
+    if model.complete_rows is not None:
+        critical[model.complete_rows] = False  # complete work is never critical
     d = mc.effective(model, mean[:, None])[:, 0]
     # driving links between critical activities, recomputed per forward slot
     preds: list[list[int]] = [[] for _ in range(n)]
@@ -1556,10 +1862,11 @@ def pert_analysis(project: Project, *, options: ScheduleOptions | None = None) -
             best[row] = var[row] + (best[before] if before >= 0 else 0.0)
             back[row] = before
     ends = [r for r in range(n) if critical[r] and abs(ef[r] - finish) <= tol]
-    if not ends:  # pragma: no cover - a finish is always reached by some activity
-        ends = [int(np.argmax(ef))]
-    end = max(ends, key=lambda r: (best[r], -r))
+    if not ends and critical.any():  # complete work sets the finish: the latest path left
+        latest = ef[critical].max()
+        ends = [r for r in range(n) if critical[r] and ef[r] == latest]
     path = []
+    end = max(ends, key=lambda r: (best[r], -r)) if ends else -1
     node = end
     while node != -1:
         path.append(model.ids[node])
@@ -1570,7 +1877,7 @@ def pert_analysis(project: Project, *, options: ScheduleOptions | None = None) -
         start=start,
         calendar=calendar,
         mean_offset=finish,
-        std=math.sqrt(max(0.0, float(best[end]))),
+        std=math.sqrt(max(0.0, float(best[end]))) if ends else 0.0,
         critical_path=tuple(path),
     )
 

@@ -33,7 +33,12 @@ _MARK = "#555555"
 def _times(result: RiskResult, offsets: Any) -> list[Any]:
     from pmsm_core.scheduling.risk import _to_times
 
-    return _to_times(result.calendar, result.start, offsets)
+    return _to_times(
+        result.calendar,
+        result.start,
+        offsets,
+        early_finish=result._early_finish,  # the same reading as result.time()
+    )
 
 
 def _x(values: list[Any]) -> Any:
