@@ -286,29 +286,39 @@ _ROWS: Final = 32
 def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
     """Draw the durations of the rows of ``s`` into ``out`` (in the rows' order)."""
     k = s.rows.shape[0]
-    u = np.empty((min(k, _ROWS), BLOCK))
+    single = s.kind == "triangular"
+    u = np.empty((min(k, _ROWS), BLOCK), dtype=np.float32 if single else np.float64)
+    # rows that follow one another (all activities of one kind, say): write in place
+    first = int(s.rows[0]) if k else 0
+    consecutive = k > 0 and bool(np.array_equal(s.rows, np.arange(first, first + k)))
     for r0 in range(0, k, _ROWS):
         r1 = min(k, r0 + _ROWS)
         part = u[: r1 - r0]
         a, b, c = s.a[r0:r1, None], s.b[r0:r1, None], s.c[r0:r1, None]
         if s.kind == "triangular":
-            # inverse CDF, branch-free: both branches blended by the 0/1 mask; zero
-            # width gives exactly the pessimistic value
+            # inverse CDF of the offset from the optimistic duration, branch-free (both
+            # branches blended by the 0/1 mask) and in single precision, which halves
+            # the cost of the hottest loop of a simulation: the offset is then exact to
+            # about 1e-7 of the estimate's width, far below the sampling error, and a
+            # zero width still gives exactly the optimistic (= pessimistic) value
             assert s.table is not None
-            rng.random(out=part)
-            left, right, cut = s.table[r0:r1, 0:1], s.table[r0:r1, 1:2], s.table[r0:r1, 2:3]
+            rng.random(out=part, dtype=np.float32)
+            table = s.table[r0:r1].astype(np.float32)
+            left, right, cut = table[:, 0:1], table[:, 1:2], table[:, 2:3]
             low = part * left
             np.sqrt(low, out=low)
-            low += a
-            high = np.subtract(1.0, part)
+            high = np.subtract(np.float32(1.0), part)
             high *= right
             np.sqrt(high, out=high)
-            np.subtract(c, high, out=high)
-            mask = (part < cut).astype(np.float64)
+            np.subtract((c - a).astype(np.float32), high, out=high)
+            mask = (part < cut).astype(np.float32)
             low -= high
             low *= mask
             low += high
-            out[s.rows[r0:r1]] = low
+            if consecutive:
+                np.add(low, a, out=out[first + r0 : first + r1])
+            else:
+                out[s.rows[r0:r1]] = low + a
         elif s.kind == "pert":
             # a, b: beta shapes, c: width; the optimistic duration is table[:, 0]
             assert s.table is not None
