@@ -21,6 +21,9 @@ from pmsm_core import (
     LinkType,
     Project,
     Resource,
+    ValidationError,
+    level,
+    over_allocations,
     schedule,
 )
 from pmsm_core.examples import demo_catalogue, demo_project
@@ -220,8 +223,36 @@ class TestCharts:
         used = [u for u in resource_usage(demo) if u.peak > 0]
         assert len(fig.axes) == len(used)
         assert non_trivial(png(fig), colour=ORANGE)
-        with pytest.raises(ValueError, match="unknown resource"):
+        with pytest.raises(ValidationError, match=r"resources: unknown resource\(s\) \['nobody'\]"):
             resource_histogram(demo, resources=["nobody"])
+
+    def test_resource_usage_is_peak_units(self) -> None:
+        """Two activities one after the other on the same day load the resource once; a
+        levelled schedule shows no over-allocated day, and the days over capacity are
+        those over_allocations() reports to the minute."""
+        half_day = Duration.from_hours(4)
+        p = Project(
+            "P",
+            start=datetime(2026, 1, 8, 8),  # Thursday
+            resources=[Resource("R", capacity=1.0)],
+            activities=[
+                Activity("A", duration=half_day, assignments=[Assignment("R")]),
+                Activity("B", duration=half_day, assignments=[Assignment("R")]),
+                Activity("C", duration=half_day, assignments=[Assignment("R", 0.5)]),
+            ],
+            dependencies=[Dependency("A", "C")],
+        )
+        d = datetime(2026, 1, 8).date()
+        before = resource_usage(p)[0]
+        cpm = dict(zip(before.periods, before.load, strict=True))
+        assert cpm[d] == 2.0  # A and B together in the morning; C (0.5) after lunch
+        assert [o.start.date() for o in over_allocations(p)] == [d]
+        levelled = level(p)
+        usage = resource_usage(p, levelled.schedule)[0]
+        loads = dict(zip(usage.periods, usage.load, strict=True))
+        assert usage.over_allocated == ()
+        assert loads[d] == 1.0  # A, then B or C: one at a time, on the same day
+        assert over_allocations(p, levelled) == ()
 
 
 class TestTextDiagrams:

@@ -1,10 +1,13 @@
 """Resource usage over time and its histogram (the chart needs the ``plot`` extra).
 
-The load of a resource in a period is the sum of the units of its assignments on the
-activities at work in that period: for dated projects a calendar day counts when the
-activity has working time on its own calendar that day between its scheduled start and
-finish; for undated projects each time unit counts while the activity runs. Loads above the
-resource's capacity are over-allocations (what levelling removes).
+The load of a resource in a period is its *peak units* there, as in Microsoft Project's
+resource graph: the most units its assignments ask for at any one instant of the period.
+For dated projects the periods are calendar days, and an activity is at work on a day when
+it has working time on its own calendar that day between its scheduled start and finish;
+two activities that use a resource one after the other on the same day load it once, not
+twice. For undated projects each time unit counts while the activity runs. Loads above the
+resource's capacity are over-allocations (what levelling removes), the same instants as
+:func:`~pmsm_core.over_allocations` reports to the minute.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from pmsm_core.exceptions import ValidationError
 from pmsm_core.viz import _mpl
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +44,7 @@ class ResourceUsage:
     periods
         Start of each period: dates (dated projects) or time units.
     load
-        Units in use in each period.
+        Peak units in use in each period (the most at any one instant).
 
     Examples
     --------
@@ -87,7 +91,8 @@ class ResourceUsage:
 
 
 def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[ResourceUsage, ...]:
-    """The load of every resource per day (dated projects) or per time unit (undated).
+    """The load (peak units) of every resource per day (dated projects) or per time unit
+    (undated).
 
     Parameters
     ----------
@@ -115,7 +120,10 @@ def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[
         from pmsm_core.scheduling.schedule import schedule as run
 
         schedule = run(project)
-    loads: dict[str, dict[Any, float]] = {r.id: {} for r in project.resources}
+    # per resource and period, the spans (start, finish, units) of the activities at work
+    spans: dict[str, dict[Any, list[tuple[Any, Any, float]]]] = {
+        r.id: {} for r in project.resources
+    }
     first: Any = None
     last: Any = None
     for activity in project.activities:
@@ -129,9 +137,11 @@ def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[
             first = p if first is None or p < first else first
             last = p if last is None or p > last else last
         for assignment in activity.assignments:
-            bucket = loads[assignment.resource]
+            bucket = spans[assignment.resource]
             for p in periods:
-                bucket[p] = bucket.get(p, 0.0) + assignment.units
+                lo, hi = _clip(p, sa.start, sa.finish)
+                bucket.setdefault(p, []).append((lo, hi, assignment.units))
+    loads = {rid: {p: _peak(items) for p, items in by.items()} for rid, by in spans.items()}
     if first is None:
         axis: list[Any] = []
     elif isinstance(first, date):
@@ -148,6 +158,28 @@ def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[
         )
         for r in project.resources
     )
+
+
+def _clip(period: Any, start: Any, finish: Any) -> tuple[Any, Any]:
+    """The part of [start, finish) within a period (a day or a time unit)."""
+    if isinstance(period, date):
+        midnight = datetime.combine(period, datetime.min.time())
+        return max(start, midnight), min(finish, midnight + timedelta(days=1))
+    return max(start, period), min(finish, period + 1)
+
+
+def _peak(spans: list[tuple[Any, Any, float]]) -> float:
+    """The most units the spans ask for at one instant (a span ends before one that
+    starts at its finish)."""
+    events = sorted(
+        [(a, 1, u) for a, _, u in spans] + [(b, 0, -u) for _, b, u in spans],
+        key=lambda e: (e[0], e[1]),
+    )
+    load = peak = 0.0
+    for _, _, units in events:
+        load += units
+        peak = max(peak, load)
+    return peak
 
 
 def _periods(project: Project, activity: str, start: Any, finish: Any) -> Any:
@@ -206,10 +238,11 @@ def resource_histogram(
     usage = [u for u in resource_usage(project, schedule) if u.peak > 0 or resources]
     if resources is not None:
         wanted = set(resources)
-        unknown = wanted - {r.id for r in project.resources}
+        known = sorted(r.id for r in project.resources)
+        unknown = wanted - set(known)
         if unknown:
-            msg = f"unknown resource(s) {sorted(unknown)}"
-            raise ValueError(msg)
+            msg = f"unknown resource(s) {sorted(unknown)}; the project has {known}"
+            raise ValidationError(msg, path="resources")
         usage = [u for u in resource_usage(project, schedule) if u.resource in wanted]
     fig, first_ax = _mpl.axes(None, (11, 1.0 + 1.9 * max(1, len(usage))))
     fig.clear()
