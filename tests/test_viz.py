@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import attrs
 import matplotlib
@@ -216,6 +216,27 @@ class TestCharts:
         assert loads[d.replace(day=12)] == 1.0  # A ends on Monday
         assert usage.over_allocated == (d,)
         assert usage.to_dataframe().loc[d, "over"]
+
+    def test_resource_usage_by_week_and_month(self, demo: Project) -> None:
+        """A week's (month's) load is the largest of its days' peaks, labelled by its
+        Monday (first day); periods that do not suit the project are refused."""
+        days = {u.resource: u for u in resource_usage(demo)}
+        for period, label in (
+            ("week", lambda d: d - timedelta(days=d.weekday())),
+            ("month", lambda d: d.replace(day=1)),
+        ):
+            for u in resource_usage(demo, period=period):
+                expected: dict[date, float] = {}
+                for d, x in zip(days[u.resource].periods, days[u.resource].load, strict=True):
+                    expected[label(d)] = max(expected.get(label(d), 0.0), x)
+                assert dict(zip(u.periods, u.load, strict=True)) == expected
+        with pytest.raises(ValidationError, match="period must be"):
+            resource_usage(demo, period=7)
+        undated = Project("U", activities=[Activity("A", duration=Duration(3))])
+        with pytest.raises(ValidationError, match="period must be"):
+            resource_usage(undated, period="week")
+        fig = resource_histogram(demo, period="week")
+        assert non_trivial(png(fig), colour=ORANGE)
 
     def test_resource_histogram(self, demo: Project) -> None:
         """One panel per resource in use, over-allocations in orange."""

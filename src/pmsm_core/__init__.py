@@ -264,7 +264,9 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         network_diagram,
     )
     from pmsm_core.viz.resources import (
+        ResourceUsage,
         resource_histogram,
+        resource_usage,
     )
     from pmsm_core.viz.risk import (
         risk_histogram,
@@ -469,7 +471,9 @@ _LAZY: dict[str, str] = {
     "gantt": "pmsm_core.viz.gantt",
     "s_curve": "pmsm_core.viz.evm",
     "network_diagram": "pmsm_core.viz.network",
+    "ResourceUsage": "pmsm_core.viz.resources",
     "resource_histogram": "pmsm_core.viz.resources",
+    "resource_usage": "pmsm_core.viz.resources",
     "risk_histogram": "pmsm_core.viz.risk",
     "risk_s_curve": "pmsm_core.viz.risk",
     "risk_tornado": "pmsm_core.viz.risk",
@@ -583,6 +587,7 @@ __all__ = [
     "RedundancyGroup",
     "Resource",
     "ResourceKind",
+    "ResourceUsage",
     "ResourceWait",
     "Risk",
     "RiskResponse",
@@ -674,6 +679,7 @@ __all__ = [
     "project_service_links",
     "read",
     "resource_histogram",
+    "resource_usage",
     "risk_histogram",
     "risk_s_curve",
     "risk_tornado",

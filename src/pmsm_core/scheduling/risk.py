@@ -1524,8 +1524,8 @@ def simulate(
         Apply the risk register (True by default); False simulates estimates only.
     detail_iterations
         Iterations used for per-activity finish percentiles and sensitivities (the first
-        ones; by default all of them up to about four million activity values, at least
-        256); 0 skips them.
+        ones; by default as many as hold about two million activity values, 2**21, and
+        at least 256); 0 skips them.
     progress
         Called as ``progress(done, total)`` (iterations) after each chunk.
 

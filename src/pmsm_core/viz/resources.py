@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -90,9 +90,11 @@ class ResourceUsage:
         return frame.set_index("period")
 
 
-def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[ResourceUsage, ...]:
-    """The load (peak units) of every resource per day (dated projects) or per time unit
-    (undated).
+def resource_usage(
+    project: Project, schedule: Schedule | None = None, *, period: str | int = "day"
+) -> tuple[ResourceUsage, ...]:
+    """The load (peak units) of every resource per period: days, weeks or months
+    (dated projects), or runs of time units (undated).
 
     Parameters
     ----------
@@ -100,6 +102,17 @@ def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[
         The project with its resources and assignments.
     schedule
         Its schedule (computed with the default options when None), e.g. a levelled one.
+    period
+        ``"day"`` (the default), ``"week"`` (labelled by its Monday) or ``"month"``
+        (labelled by its first day) for dated projects; for undated ones a number of time
+        units per period (``"day"`` means 1). A period's load is the largest of its days'
+        (units') peaks.
+
+    Raises
+    ------
+    ValidationError
+        An unknown period, or one that does not suit the project (a week of an undated
+        project, a count of units of a dated one).
 
     Examples
     --------
@@ -115,7 +128,11 @@ def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[
     >>> usage = resource_usage(p)[0]
     >>> usage.periods, usage.load, usage.over_allocated
     ((0, 1, 2), (1.5, 1.5, 0.5), (0, 1))
+    >>> resource_usage(p, period=2)[0].load
+    (1.5, 0.5)
     """
+    dated = project.start is not None
+    size = _period_size(period, dated=dated)
     if schedule is None:
         from pmsm_core.scheduling.schedule import schedule as run
 
@@ -148,16 +165,49 @@ def resource_usage(project: Project, schedule: Schedule | None = None) -> tuple[
         axis = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     else:
         axis = list(range(first, last + 1))
-    return tuple(
-        ResourceUsage(
-            r.id,
-            r.name,
-            r.capacity,
-            tuple(axis),
-            tuple(round(loads[r.id].get(p, 0.0), 9) for p in axis),
+    labels = [_label(p, size) for p in axis]
+    periods = list(dict.fromkeys(labels))
+    out = []
+    for r in project.resources:
+        peaks: dict[Any, float] = dict.fromkeys(periods, 0.0)
+        for p, label in zip(axis, labels, strict=True):
+            peaks[label] = max(peaks[label], loads[r.id].get(p, 0.0))
+        out.append(
+            ResourceUsage(
+                r.id, r.name, r.capacity, tuple(periods), tuple(round(x, 9) for x in peaks.values())
+            )
         )
-        for r in project.resources
-    )
+    return tuple(out)
+
+
+#: Bar widths of the dated periods, in days.
+_DAYS: Final[dict[str | int, int]] = {"day": 1, "week": 7, "month": 30}
+
+
+def _period_size(period: str | int, *, dated: bool) -> str | int:
+    """Check a period against the kind of project: a name (dated) or a unit count."""
+    if dated and period in ("day", "week", "month"):
+        return period
+    if not dated:
+        if period == "day":
+            return 1
+        if isinstance(period, int) and not isinstance(period, bool) and period > 0:
+            return period
+    expected = '"day", "week" or "month"' if dated else '"day" or a positive number of units'
+    kind = "a dated" if dated else "an undated"
+    msg = f"period must be {expected} for {kind} project, got {period!r}"
+    raise ValidationError(msg, path="period")
+
+
+def _label(period: Any, size: str | int) -> Any:
+    """The start of the period that holds a day (or a time unit)."""
+    if size == "week":
+        return period - timedelta(days=period.weekday())
+    if size == "month":
+        return period.replace(day=1)
+    if isinstance(size, int):
+        return period - period % size
+    return period
 
 
 def _clip(period: Any, start: Any, finish: Any) -> tuple[Any, Any]:
@@ -202,6 +252,7 @@ def resource_histogram(
     *,
     resources: list[str] | None = None,
     title: str | None = None,
+    period: str | int = "day",
 ) -> Figure:
     """Draw one load histogram per resource, with its capacity and over-allocations.
 
@@ -215,6 +266,8 @@ def resource_histogram(
         Ids of the resources to draw (every resource with a load by default).
     title
         Figure title (the project name or id by default).
+    period
+        Days, weeks, months or runs of time units, as for :func:`resource_usage`.
 
     Returns
     -------
@@ -235,7 +288,8 @@ def resource_histogram(
     >>> len(fig.axes)
     1
     """
-    usage = [u for u in resource_usage(project, schedule) if u.peak > 0 or resources]
+    everything = resource_usage(project, schedule, period=period)
+    usage = [u for u in everything if u.peak > 0 or resources]
     if resources is not None:
         wanted = set(resources)
         known = sorted(r.id for r in project.resources)
@@ -243,7 +297,7 @@ def resource_histogram(
         if unknown:
             msg = f"unknown resource(s) {sorted(unknown)}; the project has {known}"
             raise ValidationError(msg, path="resources")
-        usage = [u for u in resource_usage(project, schedule) if u.resource in wanted]
+        usage = [u for u in everything if u.resource in wanted]
     fig, first_ax = _mpl.axes(None, (11, 1.0 + 1.9 * max(1, len(usage))))
     fig.clear()
     axes = fig.subplots(max(1, len(usage)), 1, sharex=True, squeeze=False)[:, 0]
@@ -253,7 +307,8 @@ def resource_histogram(
         colours = [_mpl.OVER if o else _mpl.NORMAL for o in over]
         positions: Any = list(u.periods)
         dated = bool(positions) and isinstance(positions[0], date)
-        ax.bar(positions, u.load, width=0.85, color=colours, align="center" if dated else "edge")
+        width = 0.85 * (_DAYS.get(period, 1) if dated else int(_period_size(period, dated=False)))
+        ax.bar(positions, u.load, width=width, color=colours, align="edge")
         ax.axhline(u.capacity, color="#333333", linestyle="--", linewidth=1.1)
         ax.set_ylabel("units")
         label = f"{u.name} ({u.resource})" if u.name else u.resource
