@@ -274,10 +274,13 @@ if TYPE_CHECKING:  # pragma: no cover - explicit imports for type checkers and r
         risk_tornado,
     )
     from pmsm_core.viz.text import (
+        dependencies_to_dot,
         dependencies_to_mermaid,
         flow_to_dot,
         flow_to_mermaid,
+        schedule_to_dot,
         schedule_to_mermaid,
+        services_to_dot,
         services_to_mermaid,
     )
 
@@ -477,10 +480,13 @@ _LAZY: dict[str, str] = {
     "risk_histogram": "pmsm_core.viz.risk",
     "risk_s_curve": "pmsm_core.viz.risk",
     "risk_tornado": "pmsm_core.viz.risk",
+    "dependencies_to_dot": "pmsm_core.viz.text",
     "dependencies_to_mermaid": "pmsm_core.viz.text",
     "flow_to_dot": "pmsm_core.viz.text",
     "flow_to_mermaid": "pmsm_core.viz.text",
+    "schedule_to_dot": "pmsm_core.viz.text",
     "schedule_to_mermaid": "pmsm_core.viz.text",
+    "services_to_dot": "pmsm_core.viz.text",
     "services_to_mermaid": "pmsm_core.viz.text",
 }
 
@@ -641,6 +647,7 @@ __all__ = [
     "default_questionnaire",
     "demo_catalogue",
     "demo_project",
+    "dependencies_to_dot",
     "dependencies_to_mermaid",
     "derived_outages",
     "dump",
@@ -686,10 +693,12 @@ __all__ = [
     "s_curve",
     "save_baseline",
     "schedule",
+    "schedule_to_dot",
     "schedule_to_mermaid",
     "series_availability",
     "service_availability",
     "service_level",
+    "services_to_dot",
     "services_to_mermaid",
     "simulate",
     "single_points_of_failure",
