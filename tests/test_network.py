@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from tests.reference_cpm import reference_cpm
+from tests.strategies import projects
 
-from pmsm_core import CycleError, ValidationError
+from pmsm_core import (
+    Activity,
+    CycleError,
+    Duration,
+    Project,
+    SchedulingError,
+    ValidationError,
+    WorkCalendar,
+    schedule,
+)
+from pmsm_core.calendars import to_minute_index
 from pmsm_core.scheduling import ConstraintCode, Network
 
 LINKS = ["FS", "SS", "FF", "SF"]
@@ -317,3 +330,49 @@ class TestGrouping:
         keys = np.asarray([k % n for k in raw], dtype=np.int64)
         expected = np.argsort(keys, kind="stable")
         assert _stable_argsort(keys, n).tolist() == expected.tolist()
+
+
+class TestFromProject:
+    """``Network.from_project`` is the network ``schedule()`` runs: same numbers."""
+
+    @settings(max_examples=80, suppress_health_check=[HealthCheck.filter_too_much])
+    @given(projects(max_activities=10))
+    def test_agrees_with_schedule(self, project: Project) -> None:
+        try:
+            net = Network.from_project(project)
+        except SchedulingError:
+            assume(False)
+        s = schedule(project)
+        result = net.cpm()
+        if project.start is None:
+
+            def coordinate(t: object) -> int:
+                return int(t)  # type: ignore[call-overload]
+
+        else:
+            table = project.calendar.table
+            origin = table.to_working(to_minute_index(project.start))
+
+            def coordinate(t: object) -> int:
+                assert isinstance(t, datetime)
+                return table.to_working(to_minute_index(t)) - origin
+
+        assert net.ids == [a.id for a in project.activities if not project.is_summary(a.id)]
+        for i, aid in enumerate(net.ids or []):
+            sa = s[str(aid)]
+            assert coordinate(sa.early_start) == result.early_start[i], aid
+            assert coordinate(sa.early_finish) == result.early_finish[i], aid
+            assert coordinate(sa.late_start) == result.late_start[i], aid
+            assert sa.total_float == result.total_float[i], aid
+            assert sa.free_float == result.free_float[i], aid
+
+    def test_refuses_what_one_timeline_cannot_hold(self) -> None:
+        """Own calendars and progress need schedule()'s calendar engine: a clear error."""
+        p = Project(
+            "P",
+            start=datetime(2026, 3, 2, 8),
+            calendars=[WorkCalendar.twenty_four_hours("24h")],
+            activities=[Activity("A", duration=Duration.from_days(1), calendar="24h")],
+        )
+        with pytest.raises(SchedulingError, match="'P' does not fit one integer timeline"):
+            Network.from_project(p)

@@ -37,6 +37,9 @@ from pmsm_core.exceptions import CycleError, ValidationError
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
+    from pmsm_core.model.project import Project
+    from pmsm_core.scheduling.results import ScheduleOptions
+
 __all__ = ["CPMResult", "ConstraintCode", "LinkCode", "Network"]
 
 IntArray = npt.NDArray[np.int64]
@@ -194,8 +197,8 @@ class CPMResult:
 class Network:
     """An integer-indexed activity network: durations, links, constraints.
 
-    Build it with :meth:`from_edges`, :meth:`from_networkx` or (through
-    :func:`~pmsm_core.schedule`) from a :class:`~pmsm_core.Project`; then call :meth:`cpm`.
+    Build it with :meth:`from_edges`, :meth:`from_networkx` or :meth:`from_project`;
+    then call :meth:`cpm`.
 
     Parameters
     ----------
@@ -346,6 +349,67 @@ class Network:
             msg = f"edges must be (predecessor, successor) index pairs, got shape {pairs.shape}"
             raise ValidationError(msg, path="edges")
         return cls(durations, pairs[:, 0], pairs[:, 1], link_types, lags, ids=ids)
+
+    @classmethod
+    def from_project(cls, project: Project, *, options: ScheduleOptions | None = None) -> Network:
+        """Compile a :class:`~pmsm_core.Project` into the integer network that
+        :func:`~pmsm_core.schedule` runs, for applications that reschedule it many times.
+
+        Its activities are the project's leaves (``ids`` holds their activity ids, in
+        project order); links to and from summaries become links between their leaves;
+        constraints and deadlines come along. Times are plain units (undated projects) or
+        working minutes of the project calendar counted from the project start, so
+        ``cpm()`` gives the numbers behind :func:`~pmsm_core.schedule`'s dates (convert
+        back with ``project.calendar``).
+
+        Parameters
+        ----------
+        project
+            A project timed by one calendar.
+        options
+            Scheduling options; only ``lag_calendar`` matters here.
+
+        Raises
+        ------
+        SchedulingError
+            When one integer timeline cannot represent the project: activities on their
+            own calendars, elapsed lags, actual progress, or start-type links from a
+            summary (their lags depend on dates). :func:`~pmsm_core.schedule` handles
+            those with its calendar engine.
+
+        Examples
+        --------
+        >>> from pmsm_core import Activity, Dependency, Duration, Project
+        >>> p = Project(
+        ...     "P",
+        ...     activities=[Activity("A", duration=Duration(3)), Activity("B", duration=Duration(2))],
+        ...     dependencies=[Dependency("A", "B")],
+        ... )
+        >>> net = Network.from_project(p)
+        >>> net.ids, net.cpm().early_start.tolist()
+        (['A', 'B'], [0, 3])
+        """
+        from pmsm_core.exceptions import SchedulingError
+        from pmsm_core.scheduling.compile import compile_project
+        from pmsm_core.scheduling.results import ScheduleOptions
+        from pmsm_core.scheduling.schedule import _integer_network
+
+        compiled = compile_project(project, options or ScheduleOptions())
+        reasons = []
+        if not compiled.single_calendar:
+            reasons.append("activities on calendars of their own, or elapsed lags")
+        if any(a.progress is not None and a.progress.started for a in project.activities):
+            reasons.append("actual progress")
+        if compiled.deferred:
+            reasons.append("start-type links from summaries")
+        if reasons:
+            msg = (
+                f"project {project.id!r} does not fit one integer timeline ({'; '.join(reasons)})"
+                "; schedule() handles it with its calendar engine"
+            )
+            raise SchedulingError(msg)
+        network, *_ = _integer_network(compiled)
+        return network
 
     @classmethod
     def from_networkx(
