@@ -1649,6 +1649,22 @@ def _warn_unwritable(project: Project) -> None:
         lost.append("the description")
     if lost:
         _warn(f"MSPDI has no place for {', '.join(lost)}; they are not written")
+    renamed = [
+        f"{c.id!r} as {_slug(c.name or c.id)!r}"
+        for c in (project.calendar, *project.calendars)
+        if _slug(c.name or c.id) != c.id
+    ]
+    if renamed:
+        _warn(
+            "MSPDI keeps calendar names, not ids: reading the file back names calendar "
+            + ", ".join(renamed)
+        )
+    supplied = [r.id for r in project.resources if r.supplier is not None]
+    if supplied:
+        _warn(
+            f"MSPDI has no place for the suppliers of resources ({_listing(supplied, 'resource')})"
+            "; they are not written"
+        )
     estimates = [a.id for a in project.activities if a.estimate is not None]
     if estimates:
         _warn(

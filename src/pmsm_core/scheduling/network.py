@@ -382,7 +382,7 @@ class Network:
         >>> from pmsm_core import Activity, Dependency, Duration, Project
         >>> p = Project(
         ...     "P",
-        ...     activities=[Activity("A", duration=Duration(3)), Activity("B", duration=Duration(2))],
+        ...     activities=[Activity("A", duration=Duration(3)), Activity("B", duration=2)],
         ...     dependencies=[Dependency("A", "B")],
         ... )
         >>> net = Network.from_project(p)
