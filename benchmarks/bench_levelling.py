@@ -6,7 +6,10 @@ Goals (issue 8): <= 0.5 % average deviation from the optimum at 1,000 schedules 
 * one pass of each priority rule, serial and parallel scheme;
 * searches of N schedules: the baseline (regret-based biased random sampling with LFT,
   no improvement), sampling with forward-backward improvement, and the default
-  (sampling, justification and evolution), with the deviation relative to the baseline.
+  (sampling, justification and evolution), with the deviation relative to the baseline;
+* with ``--compare-rules``: the default search with each priority rule and scheme at the
+  first budget (the measurement behind the default rule), on every ``--rules-every``-th
+  instance.
 
 Times are wall-clock seconds of ``level()`` per instance (reading the file excluded): the
 mean, and the median of ``--repeat`` timed runs of the first instances.
@@ -62,6 +65,10 @@ def main() -> None:
     parser.add_argument(
         "--default-only", action="store_true", help="only the default search per budget"
     )
+    parser.add_argument(
+        "--compare-rules", action="store_true", help="the default search with every rule"
+    )
+    parser.add_argument("--rules-every", type=int, default=4, help="instances for --compare-rules")
     parser.add_argument("--out", help="also write the tables to this file")
     args = parser.parse_args()
     data = instances(args.every)
@@ -110,6 +117,19 @@ def main() -> None:
             f"default, median of {args.repeat} runs over the first {len(first)} instances: "
             f"{t_med / len(first):.3f} s/instance"
         )
+    if args.compare_rules:
+        some = instances(args.every * args.rules_every)
+        n = args.schedules[0]
+        rows = []
+        base = None
+        for scheme in ScheduleScheme:
+            for rule in PriorityRule:
+                dev, hits, mean, _ = evaluate(some, schedules=n, rule=rule, scheme=scheme)
+                base = dev if base is None else base
+                ratio = f"{dev / base:.2f}" if base else "-"
+                rows.append([f"{rule.value} {scheme.value}", f"{dev:.3f}", hits, mean, ratio])
+        emit(f"\nDefault search, {n:,} schedules, each rule and scheme ({len(some)} instances)")
+        emit(table(["rule, scheme", "avg dev %", "optimal", "s/instance", "dev vs first"], rows))
     emit("\ngoals: <= 0.5 % at 1,000, <= 0.1 % at 5,000 schedules, <= 1 s/instance at 1,000")
     if args.out:
         Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -130,7 +130,10 @@ class ScheduledLink:
     """A dependency as scheduled: whether it drives its successor, and its slack.
 
     ``gap`` is the working time between where the link allows the successor and where it
-    is (on the predecessor's calendar); a driving link has gap 0.
+    is (on the predecessor's calendar). ``driving`` says the link sets the successor's
+    *early* start, so a driving link has gap 0, except into an ALAP activity: that one
+    sits at its late dates, and the gap of its driving link is how much later it is placed
+    than the link allows.
 
     Examples
     --------
