@@ -365,6 +365,9 @@ class TestConstraints:
         assert (s["C"].start, s["C"].finish) == (dt(9, 8), dt(9, 17))
         assert s["C"].early_start == dt(8, 8) and s["C"].total_float == 0
         assert s["C"].driven_by.startswith("ALAP")
+        # B -> C still sets C's early start; C sits a day later than the link allows
+        link = next(x for x in s.links if (x.predecessor, x.successor) == ("B", "C"))
+        assert (link.driving, link.gap) == (True, DAY)
 
     def test_deadline(self) -> None:
         """A missed deadline gives negative float upstream and a warning; dates stay."""
