@@ -698,6 +698,56 @@ class PertAnalysis:
             offset = statistics.NormalDist(self.mean_offset, self.std).inv_cdf(p / 100)
         return _to_time(self.calendar, self.start, offset)
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """The PERT finish distribution as a pandas DataFrame (needs the ``pandas`` extra).
+
+        One row per percentile of :data:`PERCENTILES` (5, 10, ..., 95), indexed by
+        ``percentile``: ``finish`` is :meth:`percentile` (datetimes for dated projects,
+        time units otherwise) and ``probability`` is :meth:`probability` of that finish
+        (at least the percentile; a little more when the finish rounds up to a whole
+        minute). PERT keeps no per-activity figures: the activities are those of
+        ``critical_path``.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> from pmsm_core import Activity, Dependency, Duration, Project
+        >>> from pmsm_core import ThreePointEstimate as T
+        >>> d = Duration
+        >>> p = Project(
+        ...     "P",
+        ...     activities=[
+        ...         Activity("A", duration=d(4), estimate=T(d(2), d(4), d(12))),
+        ...         Activity("B", duration=d(6), estimate=T(d(4), d(6), d(8))),
+        ...     ],
+        ...     dependencies=[Dependency("A", "B")],
+        ... )
+        >>> pert_analysis(p).to_dataframe().loc[[5, 50, 95]].round(3)
+                    finish  probability
+        percentile
+        5            8.047         0.05
+        50          11.000         0.50
+        95          13.953         0.95
+        """
+        from pmsm_core._util import require
+
+        require("pandas", "pandas")
+        import pandas as pd
+
+        rows = []
+        for q in PERCENTILES:
+            finish = self.percentile(q)
+            rows.append(
+                {"percentile": q, "finish": finish, "probability": self.probability(finish)}
+            )
+        frame: pd.DataFrame = pd.DataFrame(
+            rows, columns=["percentile", "finish", "probability"]
+        ).set_index("percentile")
+        return frame
+
 
 # --------------------------------------------------------------------------- compile
 

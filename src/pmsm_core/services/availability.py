@@ -53,6 +53,8 @@ from pmsm_core.services._periods import check_period, next_period, period_start
 from pmsm_core.services.graph import GROUP, ServiceGraph, _as_graph, impact
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from pmsm_core.model.service import ServiceCatalogue
 
 __all__ = [
@@ -230,6 +232,68 @@ class AvailabilityResult:
     def expected_downtime_hours_per_year(self) -> float:
         """``(1 - A) × 8760`` hours: the expected downtime over a year round the clock."""
         return (1.0 - self.availability) * _MINUTES_PER_YEAR / 60
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The result as a one-row pandas DataFrame indexed by ``service`` (``pandas`` extra).
+
+        Columns: ``availability`` (a fraction), ``method``, ``interval_low`` and
+        ``interval_high`` (NaN for exact methods), ``confidence``, ``samples`` (nullable
+        integers), ``components``, ``shared`` and ``assumed`` (comma-separated ids),
+        ``target_percent``, ``meets_target`` (nullable booleans) and
+        ``expected_downtime_hours_per_year``. :func:`catalogue_availability` returns a
+        tuple of results; ``pd.concat`` their frames for one row per service.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> r = AvailabilityResult("MAIL", 0.9995, "series-parallel", target=99.9)
+        >>> r.to_dataframe()[["availability", "target_percent", "meets_target"]]
+                 availability  target_percent  meets_target
+        service
+        MAIL           0.9995            99.9          True
+
+        One row per service of a catalogue:
+
+        >>> import pandas as pd
+        >>> from pmsm_core import demo_catalogue
+        >>> results = catalogue_availability(demo_catalogue())
+        >>> frame = pd.concat([r.to_dataframe() for r in results])
+        >>> frame.loc[["SD", "TEL"], ["method", "components", "meets_target"]]
+                          method  components  meets_target
+        service
+        SD             factoring          21          True
+        TEL      series-parallel           6         False
+        """
+        from pmsm_core._util import require
+
+        require("pandas", "pandas")
+        import pandas as pd
+
+        low, high = self.interval if self.interval is not None else (math.nan, math.nan)
+        row = {
+            "service": self.service,
+            "availability": self.availability,
+            "method": self.method,
+            "interval_low": low,
+            "interval_high": high,
+            "confidence": math.nan if self.confidence is None else self.confidence,
+            "samples": self.samples,
+            "components": self.components,
+            "shared": ", ".join(self.shared),
+            "assumed": ", ".join(self.assumed),
+            "target_percent": math.nan if self.target is None else self.target,
+            "meets_target": self.meets_target,
+            "expected_downtime_hours_per_year": self.expected_downtime_hours_per_year,
+        }
+        frame: pd.DataFrame = (
+            pd.DataFrame([row])
+            .astype({"samples": "Int64", "components": "int64", "meets_target": "boolean"})
+            .set_index("service")
+        )
+        return frame
 
 
 def service_availability(
@@ -550,6 +614,57 @@ class OutageStatistics:
         """Downtime (minutes) the period may have at a ``target`` availability in percent:
         ``AST × (1 - target / 100)``."""
         return self.agreed_service_time * (1.0 - target / 100.0)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The figures as a one-row pandas DataFrame indexed by ``item`` (``pandas`` extra).
+
+        Columns: ``start`` and ``end`` of the window; ``agreed_service_time_minutes``,
+        ``downtime_minutes``, ``uptime_minutes`` and ``breaks`` (integers);
+        ``availability`` (a fraction) and ``mtbf_minutes``, ``mtrs_minutes``,
+        ``mtbsi_minutes`` (floats, NaN where the property is None).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> s = OutageStatistics(
+        ...     "MAIL",
+        ...     datetime(2026, 3, 2),
+        ...     datetime(2026, 3, 7),
+        ...     agreed_service_time=7200,
+        ...     downtime=180,
+        ...     breaks=2,
+        ... )
+        >>> s.to_dataframe()[["downtime_minutes", "breaks", "availability", "mtrs_minutes"]]
+              downtime_minutes  breaks  availability  mtrs_minutes
+        item
+        MAIL               180       2         0.975          90.0
+        """
+        from pmsm_core._util import require
+
+        require("pandas", "pandas")
+        import pandas as pd
+
+        def number(value: float | None) -> float:
+            return math.nan if value is None else float(value)
+
+        row = {
+            "item": self.item,
+            "start": self.start,
+            "end": self.end,
+            "agreed_service_time_minutes": self.agreed_service_time,
+            "downtime_minutes": self.downtime,
+            "uptime_minutes": self.uptime,
+            "breaks": self.breaks,
+            "availability": number(self.availability),
+            "mtbf_minutes": number(self.mtbf),
+            "mtrs_minutes": number(self.mtrs),
+            "mtbsi_minutes": number(self.mtbsi),
+        }
+        frame: pd.DataFrame = pd.DataFrame([row]).set_index("item")
+        return frame
 
 
 def _check_window(start: datetime, end: datetime) -> None:

@@ -680,6 +680,79 @@ class ImpactExplanation:
     cover: tuple[str, ...] = ()
     unexplained: tuple[str, ...] = ()
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per candidate component, best first (needs the ``pandas`` extra).
+
+        Indexed by ``component`` in the order of ``candidates``. Columns: ``explains`` and
+        ``degrades`` (comma-separated impacted ids), ``explained`` (how many impacted items
+        its failure takes down), ``collateral`` (live services it would also take down),
+        and the flags ``complete``, ``consistent`` and ``in_cover``. Items in
+        ``unexplained`` have no row.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> from pmsm_core import ConfigurationItem, Service, ServiceCatalogue, ServiceDependency
+        >>> cat = ServiceCatalogue(
+        ...     "IT",
+        ...     services=[Service("MAIL"), Service("WEB"), Service("CHAT")],
+        ...     configuration_items=[ConfigurationItem(i) for i in ("DNS", "NET", "MX")],
+        ...     dependencies=[
+        ...         ServiceDependency("MAIL", "MX"),
+        ...         ServiceDependency("MX", "DNS"),
+        ...         ServiceDependency("WEB", "DNS"),
+        ...         ServiceDependency("DNS", "NET"),
+        ...         ServiceDependency("CHAT", "NET"),
+        ...     ],
+        ... )
+        >>> explain_impact(cat, ["MAIL", "WEB"]).to_dataframe()[
+        ...     ["explains", "collateral", "consistent", "in_cover"]
+        ... ]
+                   explains  collateral  consistent  in_cover
+        component
+        DNS       MAIL, WEB           0        True      True
+        NET       MAIL, WEB           1       False     False
+        MAIL           MAIL           0       False     False
+        MX             MAIL           0       False     False
+        WEB             WEB           0       False     False
+        """
+        from pmsm_core._util import require
+
+        require("pandas", "pandas")
+        import pandas as pd
+
+        complete, consistent, cover = set(self.complete), set(self.consistent), set(self.cover)
+        rows = [
+            {
+                "component": c.component,
+                "explains": ", ".join(c.explains),
+                "degrades": ", ".join(c.degrades),
+                "explained": len(c.explains),
+                "collateral": c.collateral,
+                "complete": c.component in complete,
+                "consistent": c.component in consistent,
+                "in_cover": c.component in cover,
+            }
+            for c in self.candidates
+        ]
+        dtypes = {
+            "component": "str",
+            "explains": "str",
+            "degrades": "str",
+            "explained": "int64",
+            "collateral": "int64",
+            "complete": "bool",
+            "consistent": "bool",
+            "in_cover": "bool",
+        }
+        frame: pd.DataFrame = (
+            pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes).set_index("component")
+        )
+        return frame
+
 
 def explain_impact(
     graph: ServiceGraph | ServiceCatalogue, impacted: Iterable[str]

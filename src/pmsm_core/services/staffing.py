@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from pmsm_core.exceptions import ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "StaffingResult",
@@ -166,6 +169,66 @@ class StaffingResult:
     occupancy: float
     shrinkage: float = 0.0
     max_occupancy: float = 1.0
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """What each agent count near the answer achieves (needs the ``pandas`` extra).
+
+        One row per agent count, indexed by ``agents``: from the fewest agents that keep
+        the queue stable (more than ``traffic``; at most ten below ``agents``) to three
+        above ``agents``. Columns: ``waiting_probability``, ``service_level``,
+        ``average_speed_of_answer_seconds``, ``occupancy``, ``scheduled`` (agents to
+        schedule after shrinkage) and ``meets_target`` (the service level is reached and
+        occupancy stays within ``max_occupancy``; first true at ``agents``).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> r = staffing(
+        ...     100,
+        ...     timedelta(minutes=30),
+        ...     timedelta(seconds=180),
+        ...     timedelta(seconds=20),
+        ...     max_occupancy=0.85,
+        ...     shrinkage=0.3,
+        ... )
+        >>> r.to_dataframe()[["service_level", "occupancy", "scheduled", "meets_target"]].round(3)
+                service_level  occupancy  scheduled  meets_target
+        agents
+        11              0.390      0.909         16         False
+        12              0.640      0.833         18         False
+        13              0.796      0.769         19         False
+        14              0.888      0.714         20          True
+        15              0.941      0.667         22          True
+        16              0.971      0.625         23          True
+        17              0.986      0.588         25          True
+        """
+        from pmsm_core._util import require
+
+        require("pandas", "pandas")
+        import pandas as pd
+
+        fewest = math.ceil(self.traffic / self.max_occupancy - 1e-9)
+        first = max(1, math.floor(self.traffic) + 1, self.agents - 10)
+        rows = []
+        for n in range(first, self.agents + 4):
+            level = service_level(n, self.traffic, self.handling_time, self.answer_time)
+            speed = average_speed_of_answer(n, self.traffic, self.handling_time)
+            rows.append(
+                {
+                    "agents": n,
+                    "waiting_probability": erlang_c(n, self.traffic),
+                    "service_level": level,
+                    "average_speed_of_answer_seconds": speed.total_seconds(),
+                    "occupancy": self.traffic / n,
+                    "scheduled": math.ceil(n / (1.0 - self.shrinkage) - 1e-9),
+                    "meets_target": level >= self.target - 1e-12 and n >= fewest,
+                }
+            )
+        frame: pd.DataFrame = pd.DataFrame(rows).set_index("agents")
+        return frame
 
 
 def staffing(
