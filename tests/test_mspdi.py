@@ -178,14 +178,25 @@ class TestGoldenFiles:
         assert project.activity("1").notes == "Test Task Notes"
 
     def test_unlinked_manual_tasks(self) -> None:
-        """task-dates and task-baselines: unlinked tasks share the project span (total slack)."""
+        """task-dates and task-baselines: every stored date and the four slacks of the
+        unlinked tasks match; only the Critical flag is left out."""
         for name in ("task-dates-project2019-mspdi.xml", "task-baselines-project2019-mspdi.xml"):
             path = DATA / name
             with pytest.warns(mspdi.MspdiWarning, match="manually scheduled"):
                 project = mspdi.read(path)
-            s = schedule(project)
-            for uid, answer in stored_answers(path).items():
-                assert s[uid].total_float == int(answer["TotalSlack"]) // 10, (name, uid)
+            answers = stored_answers(path)
+            # the comparison is not empty: every task carries every date and slack field
+            for uid, answer in answers.items():
+                assert all(answer.get(f) is not None for f in [*DATES, *SLACKS]), (name, uid)
+            # Critical is left out: Microsoft Project stores Critical 0 for these unlinked,
+            # manually scheduled tasks although their TotalSlack is 0, while we mark them
+            # critical (total float <= 0); its rule for manual tasks is not known (see the
+            # caveat "Manual tasks and Critical" in data/mspdi/README.md).
+            skip = {(uid, "Critical") for uid in answers}
+            assert mismatches(project, path, skip) == [], name
+            # the known difference, pinned: if it goes away, drop the skip above
+            assert all(answer["Critical"] == "0" for answer in answers.values())
+            assert all(a.critical for a in schedule(project)), name
 
     def test_resources_assignments_and_costs(self) -> None:
         """sample.xml resources: rates per hour, cost per use in currency, calendars by base."""
