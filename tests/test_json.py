@@ -16,6 +16,7 @@ from tests.strategies import calendars, durations, projects
 
 import pmsm_core as pm
 from pmsm_core import DocumentError, PmsmError, Project
+from pmsm_core.examples import example_text
 from pmsm_core.io import read
 from pmsm_core.io.json import (
     SCHEMA_VERSION,
@@ -219,6 +220,171 @@ class TestErrors:
             loads(dumps(Project("P")), pm.WorkCalendar)
 
 
+def broken_demo(*, field_error: bool = True, references: bool = True) -> dict[str, Any]:
+    """The demo project document with a negative duration and four broken references."""
+    doc: dict[str, Any] = json.loads(example_text("service-desk-launch"))
+    project = doc["project"]
+    if field_error:
+        project["activities"][3]["duration"] = "-2d"
+    if references:
+        project["dependencies"][0]["predecessor"] = "NOPE"
+        project["activities"].append({"id": "I1", "name": "Copy of the charter"})
+        project["activities"][5]["calendar"] = "night-shift"
+        project["activities"][6]["assignments"][0]["resource"] = "GHOST"
+    return doc
+
+
+#: Every problem of ``broken_demo()``, in the order they are reported.
+BROKEN_DEMO_PROBLEMS = [
+    ("$.project.activities[3].duration", "activity 'I3': duration must not be negative, got -2d"),
+    ("$.project.activities[32].id", "duplicate activity id 'I1'"),
+    ("$.project.activities[5].calendar", "activity 'P1': unknown calendar 'night-shift'"),
+    (
+        "$.project.activities[6].assignments[0].resource",
+        "activity 'P2': unknown resource 'GHOST'",
+    ),
+    ("$.project.dependencies[0].predecessor", "unknown activity 'NOPE'"),
+]
+
+
+def problems_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    with pytest.raises(DocumentError) as exc:
+        loads(json.dumps(doc))
+    return [(p.path, p.message) for p in exc.value.problems]
+
+
+class TestMixedErrors:
+    """Field errors do not hide the project's cross-object checks."""
+
+    def load_project(self, project: dict[str, Any]) -> list[tuple[str, str]]:
+        return problems_of({"schema_version": 1, "project": project})
+
+    def test_field_and_reference_errors_together(self) -> None:
+        """A bad field and broken references are all reported, each once, with its path."""
+        assert problems_of(broken_demo()) == BROKEN_DEMO_PROBLEMS
+
+    def test_union_of_the_separate_reports(self) -> None:
+        """Mixed errors report what the field errors and the reference errors report apart."""
+        fields = problems_of(broken_demo(references=False))
+        references = problems_of(broken_demo(field_error=False))
+        assert problems_of(broken_demo()) == fields + references
+
+    def test_structure_reports_them_too(self) -> None:
+        """structure() lists the same problems, rooted at $."""
+        with pytest.raises(DocumentError) as exc:
+            structure(broken_demo()["project"], Project)
+        expected = [(path.replace("$.project", "$"), m) for path, m in BROKEN_DEMO_PROBLEMS]
+        assert [(p.path, p.message) for p in exc.value.problems] == expected
+
+    def test_dropped_items_keep_document_indices(self) -> None:
+        """Items that cannot be read are left out, and later paths still count them."""
+        problems = self.load_project(
+            {
+                "id": "P",
+                "activities": [{"id": 5}, {"id": "A"}, {"id": "B", "parent": "Q"}],
+                "dependencies": [
+                    {"predecessor": 5, "successor": "B"},
+                    {"predecessor": "A", "successor": "B"},
+                    {"predecessor": "A", "successor": "X"},
+                    {"predecessor": "A", "successor": "B", "lag": "1d"},
+                ],
+            }
+        )
+        assert problems == [
+            ("$.project.activities[0].id", "expected a string, got 5"),
+            ("$.project.dependencies[0].predecessor", "expected a string, got 5"),
+            ("$.project.activities[2].parent", "activity 'B': unknown parent activity 'Q'"),
+            ("$.project.dependencies[2].successor", "unknown activity 'X'"),
+            (
+                "$.project.dependencies[3]",
+                "duplicate link 'A' -> 'B' (also dependencies[1]); keep one link per pair",
+            ),
+        ]
+
+    def test_nested_items(self) -> None:
+        """Broken assignments are left out; the others are still checked."""
+        problems = self.load_project(
+            {
+                "id": "P",
+                "resources": [{"id": "R"}],
+                "activities": [
+                    {
+                        "id": "A",
+                        "assignments": [
+                            {"resource": 5},
+                            {"resource": "R", "units": "x"},
+                            {"resource": "Q"},
+                        ],
+                    }
+                ],
+            }
+        )
+        assert [path for path, _ in problems] == [
+            "$.project.activities[0].assignments[0].resource",
+            "$.project.activities[0].assignments[1].units",
+            "$.project.activities[0].assignments[2].resource",
+        ]
+
+    def test_project_field_checks_do_not_hide_references(self) -> None:
+        """A project field out of range and a broken reference are both reported."""
+        problems = self.load_project(
+            {
+                "id": "P",
+                "minutes_per_day": 0,
+                "activities": [{"id": "A"}],
+                "dependencies": [{"predecessor": "A", "successor": "Z"}],
+            }
+        )
+        assert [path for path, _ in problems] == [
+            "$.project.minutes_per_day",
+            "$.project.dependencies[0].successor",
+        ]
+
+    def test_each_object_reports_all_its_problems(self) -> None:
+        """A wrong JSON type does not hide a rule broken by another field of the same object."""
+        problems = self.load_project(
+            {"id": "P", "activities": [{"id": "B", "milestone": "yes", "duration": "-3d"}]}
+        )
+        assert [path for path, _ in problems] == [
+            "$.project.activities[0].milestone",
+            "$.project.activities[0].duration",
+        ]
+
+    def test_broken_start_keeps_the_project_dated(self) -> None:
+        """A broken start is one problem, not one per calendar or date of a dated project."""
+        problems = self.load_project(
+            {
+                "id": "P",
+                "start": "soon",
+                "calendars": [{"id": "c"}],
+                "activities": [
+                    {"id": "A", "calendar": "c", "deadline": "2026-01-30T17:00"},
+                    {"id": "B", "calendar": "d"},
+                ],
+            }
+        )
+        assert [path for path, _ in problems] == [
+            "$.project.start",
+            "$.project.activities[1].calendar",
+        ]
+
+    @pytest.mark.parametrize(
+        "project",
+        [
+            {"id": "P", "activities": {"A": {"id": "A"}}},
+            {"id": "P", "activites": [{"id": "A"}]},
+            {"id": "P", "activities": [{"id": "A"}], "colour": {"id": "x"}},
+        ],
+        ids=["activities-not-a-list", "misspelt-key", "unknown-key-holding-ids"],
+    )
+    def test_lost_ids_skip_reference_checks(self, project: dict[str, Any]) -> None:
+        """When values holding ids cannot be read, references to them are not called unknown."""
+        project["dependencies"] = [{"predecessor": "A", "successor": "B"}]
+        problems = self.load_project(project)
+        assert len(problems) == 1
+        assert "unknown activity" not in problems[0][1]
+
+
 def _mutations() -> st.SearchStrategy[Any]:
     return st.one_of(
         st.none(),
@@ -295,7 +461,9 @@ class TestFuzz:
             error = exc
         if error is not None:
             assert str(error)
-            assert all(p.path.startswith("$") for p in error.problems)  # type: ignore[attr-defined]
+            problems = error.problems  # type: ignore[attr-defined]
+            assert all(p.path.startswith("$") for p in problems)
+            assert len(set(problems)) == len(problems)
 
     @given(st.binary(max_size=200))
     def test_random_bytes(self, blob: bytes) -> None:

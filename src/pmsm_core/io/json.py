@@ -25,7 +25,7 @@ project's durations use that project's ``minutes_per_day``, ``minutes_per_week``
 Reading is strict: unknown keys, wrong JSON types (``"5"`` for a number, ``1`` for
 ``true``), unknown enum values and broken references are errors. Every problem comes back
 in one :class:`~pmsm_core.exceptions.DocumentError`, each with the JSON path of the value
-at fault.
+at fault; a wrong value does not hide a project's broken references.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import enum
 import functools
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -651,8 +652,189 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
     return [Problem(path, f"{type(exc).__name__}: {exc}")]
 
 
-def _as_document_error(exc: BaseException, path: str) -> DocumentError:
-    return DocumentError(_problems(exc, path) or [Problem(path, str(exc))])
+def _as_document_error(
+    exc: BaseException, path: str, data: Any = None, cls: type[Any] | None = None
+) -> DocumentError:
+    problems = _problems(exc, path) or [Problem(path, str(exc))]
+    if cls is Project and not isinstance(exc, RecursionError):
+        problems.extend(p.prefixed(path) for p in _salvage_project(data))
+    return DocumentError(dict.fromkeys(problems))  # in order, without duplicates
+
+
+# --------------------------------------------------------------------------- salvage
+
+_MISSING: Final = object()
+_INDEX: Final = re.compile(r"\[\d+\]")
+_PATH_IN_MESSAGE: Final = re.compile(r"[a-z_]+\[\d+\](?:\.[a-z_]+\[\d+\])*")
+#: A placeholder start for a project whose ``start`` is broken: it stays a dated project.
+_PLACEHOLDER_START: Final = datetime(2000, 1, 3, 8)
+
+
+def _salvage_project(data: Any) -> list[Problem]:
+    """The problems a failed project document hides behind its field errors.
+
+    An object holding a value that cannot be structured is never built, so neither its own
+    checks nor the project's cross-object checks (unknown references, duplicate ids ...)
+    run. Here the project is structured again, leaving out what cannot be structured, and
+    built; the problems found (paths relative to the project) come back, some of them
+    already reported.
+    """
+    if not isinstance(data, Mapping):
+        return []
+    salvage = _Salvage(_fast_converter())
+    try:
+        with no_gc(), _time_context(_project_context(data)):
+            checked = salvage.project(data)
+    except Exception:  # best effort: the field problems are reported anyway
+        checked = []
+    return salvage.problems + checked
+
+
+class _Salvage:
+    """Best-effort structuring of a document that failed, so that its checks can run.
+
+    What cannot be structured is left out: a field falls back to its default, a list item
+    is dropped (paths found later are mapped back to the document's indices), an object
+    that still cannot be built is dropped. A value that breaks a field validator is left
+    out too, its problem kept. Leaving out something that holds ids would make references
+    to them look unknown: then the project's cross-object checks are not reported.
+    """
+
+    def __init__(self, conv: JsonConverter) -> None:
+        self.conv = conv
+        self.problems: list[Problem] = []
+        self.moved: dict[str, str] = {}  # path of a kept list item -> its path in the document
+        self.complete = True
+
+    def project(self, data: Mapping[str, Any]) -> list[Problem]:
+        kwargs = self.fields(data, Project, "", "")
+        if data.get("start") is not None and "start" not in kwargs:
+            kwargs["start"] = _PLACEHOLDER_START  # broken, but given: keep the project dated
+        kwargs.setdefault("id", "?")
+        try:
+            Project(**kwargs)
+        except ValidationError as exc:
+            if self.complete:
+                return [self.remap(p) for p in exc.problems]
+        return []
+
+    def remap(self, problem: Problem) -> Problem:
+        message = _PATH_IN_MESSAGE.sub(lambda m: self.document_path(m.group()), problem.message)
+        return Problem(self.document_path(problem.path), message)
+
+    def document_path(self, path: str) -> str:
+        if self.moved:
+            for match in reversed(list(_INDEX.finditer(path))):
+                old = self.moved.get(path[: match.end()])
+                if old is not None:
+                    return old + path[match.end() :]
+        return path
+
+    def value(self, raw: Any, hint: Any, new: str, old: str) -> Any:
+        if _is_sequence_hint(hint) and isinstance(raw, list):
+            return self.items(raw, get_args(hint)[0], new, old)
+        try:
+            return self.conv.structure(raw, hint)
+        except Exception:  # any failure: salvage what can be salvaged
+            return self.salvaged(raw, hint, new, old)
+
+    def salvaged(self, raw: Any, hint: Any, new: str, old: str) -> Any:
+        if attrs.has(hint):
+            return self.instance(raw, hint, new, old)
+        self.lose(raw)
+        return _MISSING
+
+    def items(self, raw: list[Any], item_type: Any, new: str, old: str) -> tuple[Any, ...]:
+        """Structure the items that can be; left-out items shift the later ones."""
+        handler = self.conv.get_structure_hook(item_type)
+        out: list[Any] = []
+        for index, item in enumerate(raw):
+            position = len(out)
+            try:
+                value = handler(item, item_type)
+            except Exception:  # any failure: salvage what can be salvaged
+                value = self.salvaged(item, item_type, f"{new}[{position}]", f"{old}[{index}]")
+                if value is _MISSING:
+                    continue
+            if position != index:
+                self.moved[f"{new}[{position}]"] = f"{old}[{index}]"
+            out.append(value)
+        return tuple(out)
+
+    def instance(self, raw: Any, cls: type[Any], new: str, old: str) -> Any:
+        if not isinstance(raw, Mapping):
+            self.lose(raw)
+            return _MISSING
+        kwargs = self.fields(raw, cls, new, old)
+        for _ in range(len(kwargs) + 1):
+            try:
+                return cls(**kwargs)
+            except ValidationError as exc:  # a check across fields: leave those fields out
+                self.problems.extend(p.prefixed(old) for p in exc.problems)
+                names = {_INDEX.split(p.path, 1)[0].split(".", 1)[0] for p in exc.problems}
+                if not names & kwargs.keys():
+                    break
+                for name in names & kwargs.keys():
+                    self.lose(raw.get(name))
+                    del kwargs[name]
+            except (TypeError, ValueError):  # a required field is missing, or worse
+                break
+        self.lose(raw)
+        return _MISSING
+
+    def fields(self, raw: Mapping[str, Any], cls: type[Any], new: str, old: str) -> dict[str, Any]:
+        """Structure each field of ``cls`` found in ``raw``; check it as ``cls`` would."""
+        kwargs: dict[str, Any] = {}
+        known: set[str] = set()
+        for field in attrs.fields(attrs.resolve_types(cls)):
+            key = field.alias
+            if not field.init or key not in raw:
+                continue
+            known.add(key)
+            value = self.value(raw[key], field.type, _join(new, key), _join(old, key))
+            if value is not _MISSING:
+                kwargs[key] = value
+        for key in raw.keys() - known:  # unknown keys, such as a misspelt "activites"
+            self.lose(raw[key])
+        owner = object.__new__(cls)  # names the object in messages, as the constructor does
+        if isinstance(kwargs.get("id"), str):
+            object.__setattr__(owner, "id", kwargs["id"])
+        for field in attrs.fields(cls):
+            key = field.alias
+            if key in kwargs and field.validator is not None:
+                try:
+                    field.validator(owner, field, kwargs[key])
+                except Exception as exc:  # reported like a structuring error
+                    self.problems.extend(
+                        _problems(exc, old if isinstance(exc, ValidationError) else _join(old, key))
+                    )
+                    self.lose(raw[key])
+                    del kwargs[key]
+        return kwargs
+
+    def lose(self, raw: Any) -> None:
+        """Note that ``raw`` is left out; if it holds ids, references may look unknown."""
+        if self.complete and _holds_ids(raw):
+            self.complete = False
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _holds_ids(raw: Any) -> bool:
+    """Whether ``raw`` holds an object with a usable ``"id"`` that others may refer to."""
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            ident = node.get("id")
+            if isinstance(ident, str) and ident and ident == ident.strip():
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 # --------------------------------------------------------------------------- public API
@@ -676,9 +858,9 @@ def structure(data: Any, cls: type[T]) -> T:
     except DocumentError:
         raise
     except (ValidationError, ClassValidationError, IterableValidationError) as exc:
-        raise _as_document_error(exc, "$") from None
+        raise _as_document_error(exc, "$", data, cls) from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        raise _as_document_error(exc, "$") from None
+        raise _as_document_error(exc, "$", data, cls) from None
 
 
 def unstructure(value: Any) -> Any:
@@ -838,6 +1020,6 @@ def _from_document(data: Any, cls: type[T] | None) -> Any:
     try:
         return _structure_any(data[key], target)
     except (ValidationError, ClassValidationError, IterableValidationError) as exc:
-        raise _as_document_error(exc, f"$.{key}") from None
+        raise _as_document_error(exc, f"$.{key}", data[key], target) from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        raise _as_document_error(exc, f"$.{key}") from None
+        raise _as_document_error(exc, f"$.{key}", data[key], target) from None
