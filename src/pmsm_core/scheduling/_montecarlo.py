@@ -253,8 +253,9 @@ def sample_block(model: RiskModel, block: int, *, out: FloatArray | None = None)
         out[model.fixed_rows] = model.base[model.fixed_rows, None]
     if model.samplers:
         rng = _stream(model, block, _DURATIONS)
+        single = block * BLOCK >= model.detail
         for s in model.samplers:
-            _draw(s, rng, out)
+            _draw(s, rng, out, single=single)
     if model.corr_rows is not None and model.corr_chol is not None:
         rows = model.corr_rows
         out[rows] = _iman_conover(out[rows], model.corr_chol, _stream(model, block, _SCORES))
@@ -283,11 +284,16 @@ def sample_block(model: RiskModel, block: int, *, out: FloatArray | None = None)
 _ROWS: Final = 32
 
 
-def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
-    """Draw the durations of the rows of ``s`` into ``out`` (in the rows' order)."""
+def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray, *, single: bool) -> None:
+    """Draw the durations of the rows of ``s`` into ``out`` (in the rows' order).
+
+    ``single``: triangular draws in single precision (see below), for blocks past the
+    detail iterations; those feed rank statistics, where the ties that 24-bit uniforms
+    make likely among thousands of draws would cost more than single precision saves.
+    """
     k = s.rows.shape[0]
-    single = s.kind == "triangular"
-    u = np.empty((min(k, _ROWS), BLOCK), dtype=np.float32 if single else np.float64)
+    ft = np.float32 if single and s.kind == "triangular" else np.float64
+    u = np.empty((min(k, _ROWS), BLOCK), dtype=ft)
     # rows that follow one another (all activities of one kind, say): write in place
     first = int(s.rows[0]) if k else 0
     consecutive = k > 0 and bool(np.array_equal(s.rows, np.arange(first, first + k)))
@@ -297,21 +303,21 @@ def _draw(s: Sampler, rng: np.random.Generator, out: FloatArray) -> None:
         a, b, c = s.a[r0:r1, None], s.b[r0:r1, None], s.c[r0:r1, None]
         if s.kind == "triangular":
             # inverse CDF of the offset from the optimistic duration, branch-free (both
-            # branches blended by the 0/1 mask) and in single precision, which halves
-            # the cost of the hottest loop of a simulation: the offset is then exact to
-            # about 1e-7 of the estimate's width, far below the sampling error, and a
-            # zero width still gives exactly the optimistic (= pessimistic) value
+            # branches blended by the 0/1 mask); in single precision it halves the cost
+            # of the hottest loop of a simulation, the offset then exact to about 1e-7 of
+            # the estimate's width (far below the sampling error), and a zero width still
+            # gives exactly the optimistic (= pessimistic) value
             assert s.table is not None
-            rng.random(out=part, dtype=np.float32)
-            table = s.table[r0:r1].astype(np.float32)
+            rng.random(out=part, dtype=ft)
+            table = s.table[r0:r1].astype(ft)
             left, right, cut = table[:, 0:1], table[:, 1:2], table[:, 2:3]
             low = part * left
             np.sqrt(low, out=low)
-            high = np.subtract(np.float32(1.0), part)
+            high = np.subtract(ft(1.0), part)
             high *= right
             np.sqrt(high, out=high)
-            np.subtract((c - a).astype(np.float32), high, out=high)
-            mask = (part < cut).astype(np.float32)
+            np.subtract((c - a).astype(ft), high, out=high)
+            mask = (part < cut).astype(ft)
             low -= high
             low *= mask
             low += high
