@@ -93,9 +93,9 @@ def _lag_minutes(lag: Duration | PercentLag, predecessor_minutes: int) -> tuple[
 
 def compile_project(project: Project, options: ScheduleOptions) -> CompiledProject:
     """Compile ``project`` for the engines (see the module docstring for summary rules)."""
-    leaves = [a.id for a in project.activities if not project.is_summary(a.id)]
+    acts = [a for a in project.activities if not project.is_summary(a.id)]
+    leaves = [a.id for a in acts]
     index = {aid: i for i, aid in enumerate(leaves)}
-    acts = [project.activity(aid) for aid in leaves]
     calendars = (
         [project.calendar_by_id(a.calendar) for a in acts] if project.start is not None else None
     )

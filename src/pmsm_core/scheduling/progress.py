@@ -98,6 +98,8 @@ def plan_progress(compiled: CompiledProject, options: ScheduleOptions) -> Progre
     replaced them).
     """
     project = compiled.project
+    if not any(a.progress is not None and a.progress.started for a in project.activities):
+        return None  # the common case, without a look-up per leaf
     acts = [project.activity(aid) for aid in compiled.leaves]
     if not any(a.progress is not None and a.progress.started for a in acts):
         return None
