@@ -715,8 +715,8 @@ def _assemble(compiled: CompiledProject, times: _LeafTimes, options: ScheduleOpt
         if flag and leaves[P[e]] not in driving_preds[S[e]]:
             driving_preds[S[e]].append(leaves[P[e]])
     scheduled: dict[str, ScheduledActivity] = {}
-    for i, aid in enumerate(leaves):
-        activity = project.activity(aid)
+    acts = project.activities if len(project.activities) == n else map(project.activity, leaves)
+    for i, (aid, activity) in enumerate(zip(leaves, acts, strict=True)):
         scheduled[aid] = ScheduledActivity(
             id=aid,
             name=activity.name,
@@ -740,15 +740,14 @@ def _assemble(compiled: CompiledProject, times: _LeafTimes, options: ScheduleOpt
         )
     _roll_up(project, scheduled)
     activities = tuple(scheduled[a.id] for a in project.activities)
+    names = _LINK_NAMES
     links = tuple(
-        ScheduledLink(
-            leaves[P[e]],
-            leaves[S[e]],
-            _LINK_NAMES[compiled.types[e]],
-            times.driving[e],
-            times.gaps[e],
-        )
-        for e in range(len(P))
+        [
+            ScheduledLink(leaves[p], leaves[s], names[t], flag, gap)
+            for p, s, t, flag, gap in zip(
+                P, S, compiled.types, times.driving, times.gaps, strict=True
+            )
+        ]
     )
     paths = _critical_paths(n, P, S, times, critical, leaves, options.max_critical_paths)
     starts = [times.start[i] for i in range(n)]
