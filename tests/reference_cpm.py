@@ -62,8 +62,11 @@ def reference_cpm(
             if kind == "FNET":
                 value = max(value, date - d[i])
             for p, t, lag in preds[i]:
-                basis = es if source is None or constraints.get(p, ("",))[0] != "ALAP" else source
-                value = max(value, candidate(p, i, t, lag, basis))
+                if source is None or constraints.get(p, ("",))[0] != "ALAP":
+                    value = max(value, candidate(p, i, t, lag, es))
+                else:  # an ALAP predecessor sits at its late start, never before its early one
+                    placed = {p: max(source[p], es[p])}
+                    value = max(value, candidate(p, i, t, lag, placed))
             if honor:
                 if kind == "SNLT":
                     value = min(value, date)
@@ -109,7 +112,7 @@ def reference_cpm(
     alap = {i for i, (k, _) in constraints.items() if k == "ALAP"}
     if alap:
         es = forward(ls)
-    placed_start = {i: (ls[i] if i in alap else es[i]) for i in range(n)}
+    placed_start = {i: (max(ls[i], es[i]) if i in alap else es[i]) for i in range(n)}
     tf = {i: (min(0, ls[i] - es[i]) if i in alap else ls[i] - es[i]) for i in range(n)}
     ff: dict[int, int] = {}
     for i in range(n):

@@ -369,6 +369,32 @@ class TestConstraints:
         link = next(x for x in s.links if (x.predecessor, x.successor) == ("B", "C"))
         assert (link.driving, link.gap) == (True, DAY)
 
+    def test_alap_in_conflict_stays_at_its_early_dates(self) -> None:
+        """An ALAP activity whose late dates fall before its early ones (a deadline it
+        cannot meet) is not pulled before its predecessor: it sits at its early dates,
+        and the negative float shows the conflict. Both engines agree."""
+        alap = SC(CT.ALAP)
+        undated = Project(
+            "U",
+            activities=[
+                Activity("A", duration=Duration(5)),
+                Activity("B", duration=Duration(3), constraint=alap, deadline=2),
+            ],
+            dependencies=[Dependency("A", "B")],
+        )
+        s = schedule(undated)
+        assert (s["B"].start, s["B"].finish, s["B"].total_float) == (5, 8, -6)
+        dated = chain(("C", alap), deadline=("C", dt(6, 17)))
+        own = attrs.evolve(
+            dated,
+            calendars=[WorkCalendar.standard("copy")],
+            activities=[attrs.evolve(a, calendar="copy") for a in dated.activities],
+        )
+        for project in (dated, own):  # the integer engine, then the calendar engine
+            s = schedule(project)
+            assert (s["C"].start, s["C"].finish) == (dt(8, 8), dt(8, 17)), project.calendars
+            assert s["C"].total_float == -2 * DAY
+
     def test_deadline(self) -> None:
         """A missed deadline gives negative float upstream and a warning; dates stay."""
         s = schedule(chain(deadline=("C", dt(7, 17))))

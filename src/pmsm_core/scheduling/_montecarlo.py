@@ -519,7 +519,7 @@ def passes(
         early = early2
         finish = early[n:].max(axis=0)
         placed = early[n:].copy()
-        placed[model.alap] = late[n + model.alap_back]
+        placed[model.alap] = np.maximum(late[n + model.alap_back], placed[model.alap])
     total = None
     if backward and not fused:
         total = np.take(early[:n], model.perm, axis=0)
@@ -607,8 +607,9 @@ def _forward(
             mine = (alap >= lo) & (alap < hi)
             if mine.any():
                 rows, back = alap[mine], model.alap_back[mine]
-                source[rows] = late[back]
-                source[n + rows] = late[n + back]
+                # at the late dates, never before the early ones
+                source[rows] = np.maximum(late[back], early[rows])
+                source[n + rows] = np.maximum(late[n + back], early[n + rows])
 
 
 def _caps(

@@ -674,7 +674,7 @@ class Network:
             start_slack = np.where(alap, np.minimum(start_slack, 0), start_slack)
             finish_slack = np.where(alap, np.minimum(finish_slack, 0), finish_slack)
             total = np.where(alap, np.minimum(total, 0), total)
-            placed_start = np.where(alap, ls, es)
+            placed_start = np.where(alap, np.maximum(ls, es), es)
         free = self._free_float(placed_start, d, total)
         # driving links: the candidate equals the successor's logic maximum and its start
         src = placed_start
@@ -727,7 +727,8 @@ class Network:
                     preds = in_p[elo:ehi]
                     src = es[preds]
                     if use_late:
-                        src = np.where(alap[preds], late[preds], src)  # type: ignore[index]
+                        # an ALAP predecessor sits at its late start, never before its early one
+                        src = np.where(alap[preds], np.maximum(late[preds], src), src)  # type: ignore[index]
                     cand = src + in_w[elo:ehi]
                     starts = in_start[lo:hi] - elo
                     has = in_start[lo + 1 : hi + 1] > in_start[lo:hi]
@@ -850,7 +851,7 @@ def _forward_scalar(
             for e in range(a, b):
                 p = preds[e]
                 if late_v is not None and alap_v is not None and alap_v[p]:
-                    c = late_v[p] + weights[e]
+                    c = max(late_v[p], values[p]) + weights[e]
                 else:
                     c = values[p] + weights[e]
                 best = max(best, c)

@@ -27,7 +27,8 @@ Rules (see the docs page "Scheduling rules" for sources):
   type on the predecessor's calendar, floored at 0 and capped by the total float.
 * ALAP activities are placed at their late dates; their successors are driven by those
   late dates (a second forward pass) and their own floats are 0 (or negative when a
-  constraint or deadline conflicts), as in MPXJ's model of Microsoft Project.
+  constraint or deadline conflicts), as in MPXJ's model of Microsoft Project; late dates
+  that a conflict puts before the early ones leave the activity at its early dates.
 """
 
 from __future__ import annotations
@@ -539,10 +540,11 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
                 p = P[e]
                 alap = late_s is not None and ctype[p] == ConstraintCode.ALAP
                 anchor = anchor_at[p]
-                p_start = late_s[p] if alap and late_s is not None else es[p]
+                # an ALAP predecessor sits at its late dates, never before its early ones
+                p_start = max(late_s[p], es[p]) if alap and late_s is not None else es[p]
                 if anchor is not None:
                     p_start = anchor
-                p_finish = late_f[p] if alap and late_f is not None else ef[p]
+                p_finish = max(late_f[p], ef[p]) if alap and late_f is not None else ef[p]
                 kind_e = T[e]
                 same = same_forward(e, j)
                 if kind_e == LinkCode.FS:
@@ -633,8 +635,8 @@ def _calendar_engine(compiled: CompiledProject, options: ScheduleOptions) -> _Le
         if alap[j]:  # its float is used up; negative float (a conflict) still shows
             start_slack[j], finish_slack[j] = min(start_slack[j], 0), min(finish_slack[j], 0)
         total[j] = min(start_slack[j], finish_slack[j])
-    placed_s = [ls[j] if alap[j] else es[j] for j in range(n)]
-    placed_f = [lf[j] if alap[j] else ef[j] for j in range(n)]
+    placed_s = [max(ls[j], es[j]) if alap[j] else es[j] for j in range(n)]
+    placed_f = [max(lf[j], ef[j]) if alap[j] else ef[j] for j in range(n)]
     gaps = [0] * m
     driving = [False] * m
     for e in range(m):
