@@ -38,3 +38,63 @@ class TestValidateMixedErrors:
             *(f"{where}: {message}" for where, message in BROKEN_DEMO_PROBLEMS[1:]),
             f"{path}: 4 problems",
         ]
+
+
+class TestValidateCatalogues:
+    """Service and process catalogues: field errors do not hide broken references."""
+
+    @staticmethod
+    def service_catalogue(*, field_errors: bool) -> dict[str, object]:
+        from importlib import resources
+
+        text = (resources.files("pmsm_core.examples") / "service_catalogue.json").read_text()
+        data = json.loads(text)
+        cat = data["service_catalogue"]
+        cat["dependencies"][0]["provider"] = "NOPE"  # an unknown provider
+        if field_errors:
+            cat["configuration_items"][0]["availability"] = 1.5
+            cat["services"][2]["colour"] = "blue"  # an unknown key
+        return data
+
+    def test_service_catalogue(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """The mixed report is the field problems, then the reference problems."""
+        lines = {}
+        for field_errors in (False, True):
+            path = tmp_path / f"cat-{field_errors}.json"
+            data = self.service_catalogue(field_errors=field_errors)
+            path.write_text(json.dumps(data), encoding="utf-8")
+            assert main(["validate", str(path)]) == 1
+            lines[field_errors] = capsys.readouterr().out.splitlines()[:-1]
+        references = lines[False]
+        assert any(
+            line.startswith("$.service_catalogue.dependencies[0].provider") for line in references
+        )
+        fields = [x for x in lines[True] if x not in references]
+        assert fields == [
+            "$.service_catalogue.services[2]: unknown key(s) ['colour']",
+            (
+                "$.service_catalogue.configuration_items[0].availability: configuration item "
+                "'PDU-A': availability must lie in [0, 1] (a fraction, 0.999 for 99.9 %), got 1.5"
+            ),
+        ]
+        assert lines[True] == fields + references
+
+    def test_process_catalogue(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A process with a bad field and an interface to an unknown process: both."""
+        from pmsm_core import dumps, load_catalogue
+
+        data = json.loads(dumps(load_catalogue("itil2011")))
+        cat = data["process_catalogue"]
+        cat["processes"][0]["kind"] = "ritual"
+        cat["interfaces"][0]["source"] = "NOPE"
+        path = tmp_path / "itil.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        assert main(["validate", str(path)]) == 1
+        out = capsys.readouterr().out
+        assert out.splitlines()[:2] == [
+            (
+                "$.process_catalogue.processes[0].kind: expected one of 'process', 'function', "
+                "'practice', 'value-chain-activity', 'performance-domain', got \"ritual\""
+            ),
+            "$.process_catalogue.interfaces[0].source: unknown process 'NOPE'",
+        ]

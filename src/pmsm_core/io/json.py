@@ -656,8 +656,8 @@ def _as_document_error(
     exc: BaseException, path: str, data: Any = None, cls: type[Any] | None = None
 ) -> DocumentError:
     problems = _problems(exc, path) or [Problem(path, str(exc))]
-    if cls is Project and not isinstance(exc, RecursionError):
-        problems.extend(p.prefixed(path) for p in _salvage_project(data))
+    if cls is not None and not isinstance(exc, RecursionError):
+        problems.extend(p.prefixed(path) for p in _salvage(data, cls))
     return DocumentError(dict.fromkeys(problems))  # in order, without duplicates
 
 
@@ -670,21 +670,27 @@ _PATH_IN_MESSAGE: Final = re.compile(r"[a-z_]+\[\d+\](?:\.[a-z_]+\[\d+\])*")
 _PLACEHOLDER_START: Final = datetime(2000, 1, 3, 8)
 
 
-def _salvage_project(data: Any) -> list[Problem]:
-    """The problems a failed project document hides behind its field errors.
+def _salvage(data: Any, cls: type[Any]) -> list[Problem]:
+    """The problems a failed document (a project or a catalogue) hides behind its field
+    errors.
 
     An object holding a value that cannot be structured is never built, so neither its own
-    checks nor the project's cross-object checks (unknown references, duplicate ids ...)
-    run. Here the project is structured again, leaving out what cannot be structured, and
-    built; the problems found (paths relative to the project) come back, some of them
+    checks nor the document's cross-object checks (unknown references, duplicate ids ...)
+    run. Here the document is structured again, leaving out what cannot be structured, and
+    built; the problems found (paths relative to the document) come back, some of them
     already reported.
     """
-    if not isinstance(data, Mapping):
+    roots = [_kind_class(key) for key in DOCUMENT_KINDS]  # documents, not single values
+    if not isinstance(data, Mapping) or cls not in roots:
         return []
     salvage = _Salvage(_fast_converter())
     try:
-        with no_gc(), _time_context(_project_context(data)):
-            checked = salvage.project(data)
+        with no_gc():
+            if cls is Project:
+                with _time_context(_project_context(data)):
+                    checked = salvage.project(data)
+            else:
+                checked = salvage.root(data, cls)
     except Exception:  # best effort: the field problems are reported anyway
         checked = []
     return salvage.problems + checked
@@ -697,7 +703,7 @@ class _Salvage:
     is dropped (paths found later are mapped back to the document's indices), an object
     that still cannot be built is dropped. A value that breaks a field validator is left
     out too, its problem kept. Leaving out something that holds ids would make references
-    to them look unknown: then the project's cross-object checks are not reported.
+    to them look unknown: then the document's cross-object checks are not reported.
     """
 
     def __init__(self, conv: JsonConverter) -> None:
@@ -716,6 +722,20 @@ class _Salvage:
         except ValidationError as exc:
             if self.complete:
                 return [self.remap(p) for p in exc.problems]
+        return []
+
+    def root(self, data: Mapping[str, Any], cls: type[Any]) -> list[Problem]:
+        """A catalogue (or any other document root) built from what can be structured."""
+        kwargs = self.fields(data, cls, "", "")
+        if any(f.alias == "id" for f in attrs.fields(cls)):
+            kwargs.setdefault("id", "?")
+        try:
+            cls(**kwargs)
+        except ValidationError as exc:
+            if self.complete:
+                return [self.remap(p) for p in exc.problems]
+        except (TypeError, ValueError):  # a required field is missing, or worse
+            pass
         return []
 
     def remap(self, problem: Problem) -> Problem:
