@@ -181,7 +181,7 @@ def resource_usage(
 
 
 #: Bar widths of the dated periods, in days.
-_DAYS: Final[dict[str | int, int]] = {"day": 1, "week": 7, "month": 30}
+_DAYS: Final[dict[str, int]] = {"day": 1, "week": 7, "month": 30}
 
 
 def _period_size(period: str | int, *, dated: bool) -> str | int:
@@ -302,12 +302,12 @@ def resource_histogram(
     fig.clear()
     axes = fig.subplots(max(1, len(usage)), 1, sharex=True, squeeze=False)[:, 0]
     del first_ax
+    size = _period_size(period, dated=project.start is not None)  # checked above
+    width = 0.85 * (size if isinstance(size, int) else _DAYS[size])
     for ax, u in zip(axes, usage, strict=False):
         over = [x > u.capacity + 1e-9 for x in u.load]
         colours = [_mpl.OVER if o else _mpl.NORMAL for o in over]
         positions: Any = list(u.periods)
-        dated = bool(positions) and isinstance(positions[0], date)
-        width = 0.85 * (_DAYS.get(period, 1) if dated else int(_period_size(period, dated=False)))
         ax.bar(positions, u.load, width=width, color=colours, align="edge")
         ax.axhline(u.capacity, color="#333333", linestyle="--", linewidth=1.1)
         ax.set_ylabel("units")
